@@ -1,0 +1,2 @@
+//! The front end: source text to [`ast::Module`].
+pub mod ast;
