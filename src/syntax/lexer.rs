@@ -1,0 +1,275 @@
+//! Source text to tokens, with logos doing the bulk of the work.
+//!
+//! Literals with escapes (strings, quoted atoms, `$c`) are scanned by hand in
+//! callbacks so that an unterminated one is reported at its opening quote
+//! and the rest of the file is not misread as code. A lexical error never
+//! stops lexing: it becomes a [`Diagnostic`] and the lexer carries on, so one
+//! stray character does not hide every later error.
+//!
+//! Two jobs happen after logos: an escript's `#!` first line is skipped, and
+//! each `.` followed by white space, `%` or the end of the input becomes a
+//! form-ending [`Tok::Dot`] (erl_scan's rule).
+
+use logos::{Lexer, Logos};
+
+use super::ast::Span;
+use super::escape::{scan_escape, Escape};
+use super::number::{parse_float, parse_integer, IntegerValue};
+use super::token::Tok;
+use crate::diagnostic::Diagnostic;
+
+/// A token and the bytes of source it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub tok: Tok,
+    pub span: Span,
+}
+
+/// What went wrong inside a token; offsets are relative to the lexer input.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum LexError {
+    /// logos matched nothing here.
+    #[default]
+    UnexpectedCharacter,
+    /// A string or quoted atom whose closing quote never comes.
+    Unterminated { what: &'static str, start: usize },
+    /// A problem with a precise location inside the token.
+    At { start: usize, end: usize, message: String, label: String },
+    /// A problem with the whole token (a bad number).
+    Whole { message: String },
+}
+
+/// Lexes a whole file. Tokens come back even when there were errors.
+pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+    // An escript's first line (`#!/usr/bin/env escript`) is not Erlang.
+    let base = if source.starts_with("#!") { source.find('\n').unwrap_or(source.len()) } else { 0 };
+    let input = &source[base..];
+    let mut tokens = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut lexer = Tok::lexer(input);
+    while let Some(result) = lexer.next() {
+        let range = lexer.span();
+        let span = Span::new(base + range.start, base + range.end);
+        match result {
+            Ok(Tok::Period) => {
+                let ends_form = match input[range.end..].chars().next() {
+                    None => true,
+                    Some(c) => c.is_whitespace() || c == '%',
+                };
+                tokens.push(Token { tok: if ends_form { Tok::Dot } else { Tok::Period }, span });
+            }
+            Ok(tok) => tokens.push(Token { tok, span }),
+            Err(error) => diagnostics.push(lex_error_diagnostic(error, input, base, range)),
+        }
+    }
+    (tokens, diagnostics)
+}
+
+fn lex_error_diagnostic(error: LexError, input: &str, base: usize, range: std::ops::Range<usize>) -> Diagnostic {
+    match error {
+        LexError::UnexpectedCharacter => {
+            let c = input[range.start..].chars().next().unwrap_or('?');
+            let end = range.start + c.len_utf8().max(1);
+            let shown = if c.is_control() || c.is_whitespace() { format!("{:?}", c) } else { format!("`{}`", c) };
+            Diagnostic::error(Span::new(base + range.start, base + end), format!("unexpected character {}", shown))
+                .with_label("this character cannot start a token")
+        }
+        LexError::Unterminated { what, start } => {
+            let quote = if what == "string" { "\"" } else { "'" };
+            Diagnostic::error(Span::new(base + start, base + start + 1), format!("unterminated {}", what))
+                .with_label(format!("this {} is never closed", what))
+                .with_note(format!("add a closing `{}`", quote))
+        }
+        LexError::At { start, end, message, label } => {
+            Diagnostic::error(Span::new(base + start, base + end), message).with_label(label)
+        }
+        LexError::Whole { message } => {
+            Diagnostic::error(Span::new(base + range.start, base + range.end), message.clone()).with_label(message)
+        }
+    }
+}
+
+/// After the leading digits: an optional `#Digits` (base) or `.Digits` with
+/// an optional exponent (float). `1.` alone is the integer then a `.`.
+pub(super) fn lex_number(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
+    let rest = lex.remainder().as_bytes();
+    let digits_from = |from: usize, ok: &dyn Fn(u8) -> bool| -> usize {
+        // Digits with single `_` separators between them.
+        let mut i = from;
+        while i < rest.len() && (ok(rest[i]) || (rest[i] == b'_' && i > from && i + 1 < rest.len() && ok(rest[i + 1]))) {
+            i += 1;
+        }
+        i
+    };
+    let is_digit = |b: u8| b.is_ascii_digit();
+    let is_alnum = |b: u8| b.is_ascii_alphanumeric();
+    match rest.first() {
+        Some(b'#') if rest.get(1).is_some_and(|b| b.is_ascii_alphanumeric()) => {
+            let end = digits_from(1, &is_alnum);
+            lex.bump(end);
+            integer_token(lex.slice())
+        }
+        Some(b'.') if rest.get(1).is_some_and(u8::is_ascii_digit) => {
+            let mut end = digits_from(1, &is_digit);
+            if matches!(rest.get(end), Some(b'e' | b'E')) {
+                let sign = usize::from(matches!(rest.get(end + 1), Some(b'+' | b'-')));
+                if rest.get(end + 1 + sign).is_some_and(u8::is_ascii_digit) {
+                    end = digits_from(end + 1 + sign, &is_digit);
+                }
+            }
+            lex.bump(end);
+            parse_float(lex.slice()).map(Tok::Float).map_err(|message| LexError::Whole { message })
+        }
+        _ => integer_token(lex.slice()),
+    }
+}
+
+fn integer_token(text: &str) -> Result<Tok, LexError> {
+    match parse_integer(text) {
+        Ok(IntegerValue::Small(v)) => Ok(Tok::Integer(v)),
+        Ok(IntegerValue::Big(digits)) => Ok(Tok::BigInteger(digits)),
+        Err(message) => Err(LexError::Whole { message }),
+    }
+}
+
+/// `$c`, `$\n`, `$\x{41}`, `$\^A`: the character's code point.
+pub(super) fn lex_char(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
+    let start = lex.span().start;
+    let rest = lex.remainder();
+    let Some(c) = rest.chars().next() else {
+        return Err(LexError::At {
+            start,
+            end: start + 1,
+            message: "character literal `$` with no character".into(),
+            label: "a character must follow `$`".into(),
+        });
+    };
+    if c == '\\' {
+        match scan_escape(&rest[1..]) {
+            Escape::Ok(value, len) => {
+                lex.bump(1 + len);
+                Ok(Tok::Integer(value as i64))
+            }
+            Escape::Bad(len, message) => {
+                lex.bump(1 + len);
+                Err(LexError::At { start: start + 1, end: start + 2 + len, message, label: "bad escape".into() })
+            }
+            Escape::AtEnd => {
+                lex.bump(1);
+                Err(LexError::At {
+                    start,
+                    end: start + 2,
+                    message: "character literal `$\\` with no character".into(),
+                    label: "an escape must follow `\\`".into(),
+                })
+            }
+        }
+    } else {
+        lex.bump(c.len_utf8());
+        Ok(Tok::Integer(c as i64))
+    }
+}
+
+pub(super) fn lex_string(lex: &mut Lexer<Tok>) -> Result<Vec<u32>, LexError> {
+    scan_quoted(lex, '"', "string")
+}
+
+pub(super) fn lex_quoted_atom(lex: &mut Lexer<Tok>) -> Result<String, LexError> {
+    let codes = scan_quoted(lex, '\'', "quoted atom")?;
+    Ok(codes.into_iter().map(|c| char::from_u32(c).unwrap_or('\u{FFFD}')).collect())
+}
+
+/// Scans up to and including the closing `quote`, decoding escapes. On a bad
+/// escape it still finds the closing quote, so lexing resumes after it.
+fn scan_quoted(lex: &mut Lexer<Tok>, quote: char, what: &'static str) -> Result<Vec<u32>, LexError> {
+    let start = lex.span().start;
+    let rest = lex.remainder();
+    let mut codes = Vec::new();
+    let mut first_error = None;
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == quote {
+            lex.bump(i + 1);
+            return match first_error {
+                None => Ok(codes),
+                Some(e) => Err(e),
+            };
+        }
+        if c != '\\' {
+            codes.push(c as u32);
+            continue;
+        }
+        match scan_escape(&rest[i + 1..]) {
+            Escape::Ok(value, len) => {
+                codes.push(value);
+                skip_bytes(&mut chars, i + 1 + len);
+            }
+            Escape::Bad(len, message) => {
+                let at = lex.span().end + i;
+                first_error.get_or_insert(LexError::At {
+                    start: at,
+                    end: at + 1 + len,
+                    message,
+                    label: "bad escape".into(),
+                });
+                skip_bytes(&mut chars, i + 1 + len);
+            }
+            Escape::AtEnd => break,
+        }
+    }
+    lex.bump(rest.len());
+    Err(LexError::Unterminated { what, start })
+}
+
+/// Advances `chars` until its next index is at least `to`.
+fn skip_bytes(chars: &mut std::str::CharIndices, to: usize) {
+    while chars.offset() < to {
+        if chars.next().is_none() {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(source: &str) -> Vec<Tok> {
+        let (tokens, diags) = lex(source);
+        assert!(diags.is_empty(), "{:?}", diags);
+        tokens.into_iter().map(|t| t.tok).collect()
+    }
+
+    #[test]
+    fn literals() {
+        use Tok::*;
+        let cases: Vec<(&str, Vec<Tok>)> = vec![
+            ("X = 1.", vec![Var("X".into()), Match, Integer(1), Dot]),
+            ("1.5 2.5E-3", vec![Float(1.5), Float(2.5e-3)]),
+            ("1.0e10", vec![Float(1.0e10)]),
+            ("$a $\\n $\\x{41} $\\^A $\\101 $ ", vec![Integer(97), Integer(10), Integer(65), Integer(1), Integer(65), Integer(32)]),
+            ("\"a\\tb\\s\\e\\d\\x{1F600}\"", vec![String(vec![97, 9, 98, 32, 27, 127, 0x1F600])]),
+            ("'hello world' 'a\\'b'", vec![Atom("hello world".into()), Atom("a'b".into())]),
+            ("_ _Foo Foo foo@bar", vec![Var("_".into()), Var("_Foo".into()), Var("Foo".into()), Atom("foo@bar".into())]),
+            ("R#r.f", vec![Var("R".into()), Hash, Atom("r".into()), Period, Atom("f".into())]),
+            ("a.%c\n", vec![Atom("a".into()), Dot]),
+            ("=:= =/= =< >= <= <- => := :: .. ...", vec![ExactEq, ExactNe, Le, Ge, DoubleLeftArrow, LeftArrow, FatArrow, ColonEq, ColonColon, DotDot, DotDotDot]),
+            ("#!/usr/bin/env escript\nfoo", vec![Atom("foo".into())]),
+            ("case caseX", vec![Case, Atom("caseX".into())]),
+            ("99999999999999999999", vec![BigInteger("99999999999999999999".into())]),
+        ];
+        for (source, want) in cases {
+            assert_eq!(toks(source), want, "{}", source);
+        }
+    }
+
+    #[test]
+    fn errors_do_not_stop_lexing() {
+        let (tokens, diags) = lex("a \"never closed");
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(diags[0].message, "unterminated string");
+        let (tokens, diags) = lex("a ` b");
+        assert_eq!(tokens.len(), 2);
+        assert_eq!(diags.len(), 1);
+    }
+}
