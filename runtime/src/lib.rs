@@ -1,1 +1,19 @@
+//! The Act virtual machine: terms and heaps, the interpreter, processes and
+//! their scheduler, and the native functions. It never depends on the
+//! compiler: the compiler builds [`module::Module`]s through this crate's API.
 
+pub mod atom;
+pub mod bif;
+pub mod binary;
+pub mod bitbuilder;
+pub mod exception;
+pub mod gc;
+pub mod heap;
+pub mod module;
+pub mod offheap;
+pub mod opcode;
+pub mod process;
+pub mod term;
+pub mod vm;
+
+pub use term::Term;

@@ -1,0 +1,274 @@
+//! The per-process copying collector (Cheney), run by the owning process at
+//! a safe point, never stopping any other process.
+//!
+//! From-space is everything the heap owns: its chunks and the message
+//! fragments it attached. Everything reachable from the roots that lies in
+//! from-space is copied to fresh to-space chunks; pointers elsewhere
+//! (module literals) are left as they are. A copied object's first word is
+//! overwritten with a forwarding pointer:
+//!   - boxed object: its header becomes `new address | TAG_BOXED` (a header
+//!     never has tag 10, so the two cannot be confused);
+//!   - cons cell: its head becomes `Term::NONE` (never a real head) and its
+//!     tail the new cons term.
+//! After the copy, off-heap objects that were not forwarded are dead and
+//! release their reference counts.
+//!
+//! The collector is not generational: a process's live data is copied by
+//! every collection, and the allocation area given afterwards is as large as
+//! the live data (at least `MIN_ALLOC_AREA_WORDS`), so copying costs O(1) per
+//! allocated word amortised. Queued messages are not part of the heap until
+//! they are received, so a long mailbox is never copied.
+
+use crate::heap::{Heap, MIN_ALLOC_AREA_WORDS};
+use crate::term::{header_size, header_subtag, Subtag, Term, TAG_BOXED, TAG_HEADER, TAG_LIST, TAG_PRIMARY_MASK};
+
+/// Whether every safe point collects (`ACT_GC_STRESS=1`), to flush out
+/// terms held across a collection without being rooted.
+pub fn stress_enabled() -> bool {
+    use std::sync::OnceLock;
+    static STRESS: OnceLock<bool> = OnceLock::new();
+    *STRESS.get_or_init(|| std::env::var("ACT_GC_STRESS").map(|v| v == "1").unwrap_or(false))
+}
+
+struct FromSpace {
+    /// (start, end) byte addresses of every from-space block, sorted.
+    ranges: Vec<(usize, usize)>,
+}
+
+impl FromSpace {
+    #[inline]
+    fn contains(&self, p: *const u64) -> bool {
+        let a = p as usize;
+        // Few ranges (usually 1-3): a linear scan beats a binary search.
+        self.ranges.iter().any(|&(s, e)| a >= s && a < e)
+    }
+}
+
+/// Collects `heap`. `roots` are every term the process can still reach:
+/// registers, stack, process dictionary, exception state. They are updated
+/// in place to the new addresses.
+pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]]) {
+    let mut ranges: Vec<(usize, usize)> = heap
+        .chunks
+        .iter()
+        .chain(heap.fragments.iter())
+        .map(|c| (c.as_ptr() as usize, c.as_ptr() as usize + c.len() * 8))
+        .collect();
+    ranges.sort_unstable();
+    let from = FromSpace { ranges };
+    let estimate = heap.live_after_gc.max(MIN_ALLOC_AREA_WORDS);
+    let mut to = ToSpaceImpl { chunks: Vec::new(), sealed: Vec::new(), top: 0, copied: 0, next_size: estimate };
+
+    for slice in roots.iter_mut() {
+        for t in slice.iter_mut() {
+            *t = evacuate(*t, &from, &mut to);
+        }
+    }
+    // Cheney scan: walk the copied objects in order, evacuating what they point to.
+    let mut ci = 0;
+    let mut i = 0;
+    while ci < to.chunks.len() {
+        let limit = if ci + 1 == to.chunks.len() { to.top } else { to.sealed[ci] };
+        if i >= limit {
+            if ci + 1 == to.chunks.len() {
+                break;
+            }
+            ci += 1;
+            i = 0;
+            continue;
+        }
+        let base = to.chunks[ci].as_mut_ptr();
+        // SAFETY: i < limit, within the chunk's copied words.
+        let w = unsafe { *base.add(i) };
+        if w & TAG_PRIMARY_MASK == TAG_HEADER {
+            let size = header_size(w);
+            let (first, count) = term_words(w);
+            for k in first..first + count {
+                // SAFETY: k <= size, inside the object just copied.
+                unsafe {
+                    let slot = base.add(i + k);
+                    *slot = evacuate(Term(*slot), &from, &mut to).0;
+                }
+            }
+            i += 1 + size;
+        } else {
+            // A cons cell: two terms.
+            for k in 0..2 {
+                // SAFETY: a cons cell has 2 words.
+                unsafe {
+                    let slot = base.add(i + k);
+                    *slot = evacuate(Term(*slot), &from, &mut to).0;
+                }
+            }
+            i += 2;
+        }
+    }
+
+    // Off-heap objects: survivors move to the new list, the dead release.
+    let old = std::mem::take(&mut heap.off_heap);
+    for t in old {
+        let h = t.header();
+        if h & TAG_PRIMARY_MASK == TAG_BOXED {
+            heap.off_heap.push(Term(h));
+        } else {
+            crate::offheap::release(t);
+        }
+    }
+
+    let live = to.copied;
+    // Seal the last to-space chunk: trim nothing, but allocation continues
+    // in a fresh area sized like the live data.
+    let mut chunks = to.chunks;
+    let last_top = to.top;
+    let alloc_area = live.max(MIN_ALLOC_AREA_WORDS);
+    // Reuse the rest of the last to-space chunk as allocation area when it
+    // is large enough; else open a new chunk.
+    let reuse = chunks.last().map(|c| c.len() - last_top >= alloc_area / 2).unwrap_or(false);
+    heap.chunks = Vec::new();
+    heap.fragments.clear();
+    if reuse {
+        heap.top = last_top;
+        heap.chunks = chunks;
+    } else {
+        heap.chunks.append(&mut chunks);
+        heap.chunks.push(vec![0u64; alloc_area].into_boxed_slice());
+        heap.top = 0;
+    }
+    heap.overflow_words = 0;
+    heap.next_chunk_words = alloc_area;
+    heap.live_after_gc = live;
+    heap.collections += 1;
+    #[cfg(debug_assertions)]
+    verify(heap, roots);
+}
+
+struct ToSpaceImpl {
+    chunks: Vec<Box<[u64]>>,
+    sealed: Vec<usize>,
+    top: usize,
+    copied: usize,
+    next_size: usize,
+}
+
+impl ToSpaceImpl {
+    fn alloc(&mut self, n: usize) -> *mut u64 {
+        if let Some(last) = self.chunks.last_mut() {
+            if self.top + n <= last.len() {
+                // SAFETY: within the chunk.
+                let p = unsafe { last.as_mut_ptr().add(self.top) };
+                self.top += n;
+                self.copied += n;
+                return p;
+            }
+            self.sealed.push(self.top);
+        }
+        let size = n.max(self.next_size);
+        self.next_size = size * 2;
+        self.chunks.push(vec![0u64; size].into_boxed_slice());
+        self.top = n;
+        self.copied += n;
+        self.chunks.last_mut().unwrap().as_mut_ptr()
+    }
+}
+
+/// Which words of an object with header `h` are terms: (first index, count),
+/// indices counted from the header (1 = first payload word).
+#[inline]
+pub(crate) fn term_words(h: u64) -> (usize, usize) {
+    let size = header_size(h);
+    match header_subtag(h) {
+        Subtag::Tuple => (1, size),
+        Subtag::BigPos | Subtag::BigNeg | Subtag::Float | Subtag::Ref => (1, 0),
+        Subtag::Fun => (2, size - 1),
+        Subtag::Export => (1, size),
+        Subtag::HeapBin | Subtag::RefcBin => (1, 0),
+        Subtag::SubBin => (3, 1),
+        Subtag::Map => (2, size - 1),
+        Subtag::MatchCtx => (1, 1),
+    }
+}
+
+/// Copies the object `t` points to into to-space (once) and returns the
+/// term for its new address. Immediates and pointers outside from-space are
+/// returned unchanged.
+fn evacuate(t: Term, from: &FromSpace, to: &mut ToSpaceImpl) -> Term {
+    match t.0 & TAG_PRIMARY_MASK {
+        TAG_LIST => {
+            let p = t.ptr() as *mut u64;
+            if !from.contains(p) {
+                return t;
+            }
+            // SAFETY: p is a live cons cell in from-space (2 words).
+            unsafe {
+                if Term(*p) == Term::NONE {
+                    return Term(*p.add(1)); // already forwarded
+                }
+                let q = to.alloc(2);
+                *q = *p;
+                *q.add(1) = *p.add(1);
+                let new = Term::cons_ptr(q);
+                *p = Term::NONE.0;
+                *p.add(1) = new.0;
+                new
+            }
+        }
+        TAG_BOXED => {
+            let p = t.ptr() as *mut u64;
+            if !from.contains(p) {
+                return t;
+            }
+            // SAFETY: p is a live boxed object in from-space; its header
+            // gives its size.
+            unsafe {
+                let h = *p;
+                if h & TAG_PRIMARY_MASK == TAG_BOXED {
+                    return Term(h); // already forwarded
+                }
+                let n = 1 + header_size(h);
+                let q = to.alloc(n);
+                std::ptr::copy_nonoverlapping(p, q, n);
+                let new = Term::boxed(q);
+                *p = new.0;
+                new
+            }
+        }
+        _ => t,
+    }
+}
+
+/// The debug heap verifier: every term reachable from the roots is well
+/// formed and every pointer goes into this heap or outside it (a literal),
+/// never into freed memory we can recognise (a forwarded object).
+#[cfg(debug_assertions)]
+pub fn verify(heap: &Heap, roots: &[&mut [Term]]) {
+    let mut stack: Vec<Term> = roots.iter().flat_map(|s| s.iter().copied()).collect();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(t) = stack.pop() {
+        match t.0 & TAG_PRIMARY_MASK {
+            TAG_LIST => {
+                if !seen.insert(t.0) {
+                    continue;
+                }
+                let h = t.head();
+                assert!(h != Term::NONE, "verify: cons cell {t:#x?} is a forwarding marker", t = t.0);
+                assert!(h.0 & TAG_PRIMARY_MASK != TAG_HEADER, "verify: cons head is a header word");
+                stack.push(h);
+                stack.push(t.tail());
+            }
+            TAG_BOXED => {
+                if !seen.insert(t.0) {
+                    continue;
+                }
+                let h = t.header();
+                assert!(h & TAG_PRIMARY_MASK == TAG_HEADER, "verify: boxed term points at a non-header {h:#x}");
+                let (first, count) = term_words(h);
+                for k in first..first + count {
+                    stack.push(Term(t.word(k)));
+                }
+            }
+            TAG_HEADER => panic!("verify: a header word used as a term: {:#x}", t.0),
+            _ => {}
+        }
+        let _ = heap;
+    }
+}
