@@ -1,0 +1,111 @@
+#!/usr/bin/env escript
+%% Compares stdlib/lists.act (built as act_lists) with OTP's lists on random
+%% inputs and on edge cases. Run: escript stdlib/tests/compare_lists.escript
+-mode(compile).
+
+main(_) ->
+    setup([lists]),
+    S = fun(F, A) -> cmp:same(lists, F, A) end,
+    Le = fun(A, B) -> A =< B end,
+    Ge = fun(A, B) -> A >= B end,
+    Loose = fun(A, B) -> erlang:phash2(A, 3) =< erlang:phash2(B, 3) end,
+    cmp:run(1500, fun() ->
+        L = cmp:rand_list(12), L2 = cmp:rand_list(6),
+        I = cmp:int_list(rand:uniform(10) - 1, 8),
+        I2 = cmp:int_list(rand:uniform(10) - 1, 8),
+        N = rand:uniform(14) - 3,
+        T = [{cmp:small_term(), cmp:small_term()} || _ <- L],
+        T2 = [{cmp:small_term(), cmp:small_term()} || _ <- L2],
+        K = cmp:small_term(),
+        [S(F, [L]) || F <- [sort, usort, last, droplast, min, max, sum,
+                            flatten, flatlength, unzip, unzip3, enumerate,
+                            uniq, append, concat, merge, umerge]],
+        [S(F, [I]) || F <- [sum, sort, usort, min, max]],
+        S(sort, [Le, L]), S(sort, [Ge, L]), S(sort, [Loose, L]),
+        S(usort, [Le, L]), S(usort, [Ge, L]), S(usort, [Loose, L]),
+        S(merge, [lists:sort(L), lists:sort(L2)]),
+        S(merge, [lists:usort(I), lists:usort(I2)]),
+        S(umerge, [lists:usort(L), lists:usort(L2)]),
+        S(umerge, [lists:usort(I), lists:usort(I2)]),
+        S(merge, [[lists:sort(L), lists:sort(L2), lists:sort(I)]]),
+        S(umerge, [[lists:usort(L), lists:usort(L2), lists:usort(I)]]),
+        S(merge, [Le, lists:sort(Le, L), lists:sort(Le, L2)]),
+        S(merge, [Ge, lists:sort(Ge, L), lists:sort(Ge, L2)]),
+        S(umerge, [Le, lists:usort(Le, L), lists:usort(Le, L2)]),
+        S(umerge, [Ge, lists:usort(Ge, L), lists:usort(Ge, L2)]),
+        S(merge3, [lists:sort(L), lists:sort(L2), lists:sort(I)]),
+        S(umerge3, [lists:usort(L), lists:usort(L2), lists:usort(I)]),
+        [begin
+             S(keysort, [P, T]), S(ukeysort, [P, T]),
+             S(keymerge, [P, safe(fun() -> lists:keysort(P, T) end), safe(fun() -> lists:keysort(P, T2) end)]),
+             S(ukeymerge, [P, safe(fun() -> lists:ukeysort(P, T) end), safe(fun() -> lists:ukeysort(P, T2) end)]),
+             S(keydelete, [K, P, T]), S(keytake, [K, P, T]),
+             S(keyreplace, [K, P, T, {new}]), S(keystore, [K, P, T, {new}]),
+             S(keymap, [fun(X) -> {X} end, P, T])
+         end || P <- [1, 2, 3, 0]],
+        S(keysort, [1, [{a}]]), S(keysort, [3, [{a}]]),
+        S(nth, [N, L]), S(nthtail, [N, L]), S(sublist, [L, N]),
+        S(sublist, [L, N, rand:uniform(5) - 2]), S(split, [N, L]),
+        S(duplicate, [N, K]), S(seq, [N, rand:uniform(10) - 3]),
+        S(seq, [N, rand:uniform(20) - 6, rand:uniform(7) - 4]),
+        S(delete, [K, L]), S(subtract, [L, L2]), S(prefix, [L2, L]),
+        S(suffix, [L2, L]), S(prefix, [lists:sublist(L, max(0, N)), L]),
+        S(suffix, [lists:nthtail(max(0, min(N, length(L))), L), L]),
+        S(zip, [L, L2]), S(zip, [L, L]), S(zip3, [L, L, L]),
+        S(zipwith, [fun(A, B) -> {A, B} end, L, L]),
+        S(zipwith3, [fun(A, B, C) -> {A, B, C} end, L, L, L]),
+        S(join, [K, L]), S(enumerate, [N, L]),
+        S(flatten, [[L, [L2, [[]], I], K], L2]),
+        S(flatten, [[L, [L2, [[]], I], K]]),
+        S(flatlength, [[L, [L2, [[]], I], K]]),
+        S(append, [[L, L2, I]]), S(concat, [[a, "bc", 12, 1.5, 'x y']]),
+        P1 = fun(X) -> erlang:phash2(X, 3) =:= 0 end,
+        [S(F, [P1, L]) || F <- [all, any, filter, partition, takewhile,
+                                dropwhile, splitwith, search]],
+        FM = fun(X) -> case erlang:phash2(X, 3) of 0 -> false; 1 -> true; 2 -> {true, {X}} end end,
+        S(filtermap, [FM, L]), S(zf, [FM, L]),
+        S(map, [fun(X) -> {X} end, L]), S(flatmap, [fun(X) -> [X, X] end, L]),
+        S(foldl, [fun(X, A) -> [X | A] end, [], L]),
+        S(foldr, [fun(X, A) -> [X | A] end, [], L]),
+        S(mapfoldl, [fun(X, A) -> {{X, A}, A + 1} end, 0, L]),
+        S(mapfoldr, [fun(X, A) -> {{X, A}, A + 1} end, 0, L]),
+        S(uniq, [fun(X) -> erlang:phash2(X, 4) end, L])
+    end),
+    %% Edge cases and bad arguments.
+    Bad = [a, [], [a | b], 1.5, -1, 0, {}, [1, 2 | c]],
+    [S(F, [X]) || X <- Bad ++ [[a], [[]], [[], a], [[1], [2], 3]], F <- [append, last, droplast, min, max, sum,
+                                  sort, usort, flatten, flatlength, unzip,
+                                  enumerate, uniq, merge, umerge, concat]],
+    [S(F, [X, Y]) || X <- Bad, Y <- Bad,
+                     F <- [nth, nthtail, sublist, split, duplicate, seq, delete,
+                           subtract, prefix, suffix, zip, join, enumerate,
+                           flatten, merge, umerge, keysort, ukeysort, sort,
+                           usort, map, filter, foreach, all, any, uniq, flatmap,
+                           filtermap, takewhile, dropwhile, splitwith,
+                           partition, search, zf]],
+    [S(F, [X, Y, Z]) || X <- Bad, Y <- Bad, Z <- [[{a, b}], [], a],
+                        F <- [seq, sublist, keydelete, keytake, keymerge,
+                              ukeymerge, merge, umerge, foldl, foldr, zip3,
+                              mapfoldl, mapfoldr]],
+    S(seq, [1, 0]), S(seq, [1, -1]), S(seq, [5, 1]), S(seq, [5, 1, 1]),
+    S(seq, [1, 1, 0]), S(seq, [1, 2, 0]), S(seq, [1, 0, 1]), S(seq, [1, -1, 1]),
+    S(seq, [1, 10, 3]), S(seq, [10, 1, -3]), S(seq, [1, 1, -1]),
+    S(seq, [1.0, 2]), S(split, [1.5, [a]]),
+    S(foreach, [fun(_) -> ok end, [1, 2]]),
+    S(keyreplace, [a, 1, [{a}], notuple]), S(keystore, [a, 1, [{a}], x]),
+    S(keymap, [fun(X) -> X end, 0, []]),
+    cmp:summary().
+
+safe(F) -> try F() catch _:_ -> [] end.
+
+setup(Mods) ->
+    Here = filename:dirname(escript:script_name()),
+    Out = "/tmp/act_stdlib_compare",
+    Cmd = Here ++ "/build.sh " ++ Out ++ " " ++
+          lists:join(" ", [atom_to_list(M) || M <- Mods]) ++ " 2>&1; echo rc=$?",
+    R = os:cmd(Cmd),
+    case lists:suffix("rc=0\n", R) of
+        true -> ok;
+        false -> io:format("build failed:~n~s", [R]), halt(2)
+    end,
+    code:add_patha(Out).
