@@ -10,6 +10,7 @@ pub mod exception;
 pub mod gc;
 pub mod heap;
 pub mod module;
+pub mod number;
 pub mod offheap;
 pub mod opcode;
 pub mod process;
