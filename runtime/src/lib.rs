@@ -7,6 +7,7 @@ pub mod bif;
 pub mod binary;
 pub mod bitbuilder;
 pub mod compare;
+pub mod copy;
 pub mod exception;
 pub mod gc;
 pub mod heap;
