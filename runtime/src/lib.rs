@@ -11,6 +11,7 @@ pub mod copy;
 pub mod exception;
 pub mod gc;
 pub mod heap;
+pub mod list;
 pub mod map;
 pub mod module;
 pub mod number;
