@@ -37,3 +37,44 @@ impl Diagnostic {
         self
     }
 }
+
+/// Renders diagnostics the way a person reads them: `file:line:col`, the
+/// source line, a labelled caret, secondary labels and notes (ariadne).
+/// Spans are byte offsets; any span past the end of `source` or inside a
+/// UTF-8 character is clamped, so rendering never panics. Colour only when
+/// `color` is true (tests compare the uncoloured text).
+pub fn render(diagnostics: &[Diagnostic], file_name: &str, source: &str, color: bool) -> String {
+    use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
+
+    let clamp = |span: Span| -> std::ops::Range<usize> {
+        let fix = |mut at: usize| {
+            at = at.min(source.len());
+            while !source.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let start = fix(span.start as usize);
+        let end = fix(span.end as usize).max(start);
+        start..end
+    };
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let primary = clamp(d.span);
+        let config = Config::default().with_index_type(IndexType::Byte).with_color(color);
+        let mut report = Report::build(ReportKind::Error, file_name, primary.start)
+            .with_config(config)
+            .with_message(&d.message)
+            .with_label(Label::new((file_name, primary)).with_message(&d.label).with_color(Color::Red).with_order(0));
+        for (i, (span, label)) in d.secondary.iter().enumerate() {
+            report = report.with_label(
+                Label::new((file_name, clamp(*span))).with_message(label).with_color(Color::Blue).with_order(i as i32 + 1),
+            );
+        }
+        if !d.notes.is_empty() {
+            report = report.with_note(d.notes.join("\n"));
+        }
+        let _ = report.finish().write((file_name, Source::from(source)), &mut out);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,14 +1,110 @@
-//! The front end: source text to [`ast::Module`].
+//! The front end: source text to [`ast::Module`], or every error found.
+//!
+//! The pipeline, one file per stage:
+//!
+//! 1. [`lexer`]: text to tokens (logos); lexical errors are collected and
+//!    lexing goes on.
+//! 2. [`preprocess`]: splits the tokens into forms at each form-ending `.`,
+//!    runs `-define`/`-ifdef`... and expands macros.
+//! 3. [`forms`]: each form on its own: depth guard, then the lalrpop grammar
+//!    (`grammar/act.lalrpop`, actions in [`actions`]), then attribute
+//!    classification and clause checks. A syntax error in one form never
+//!    hides the errors of the next: each form is parsed separately.
+//! 4. [`parse_error`]: the grammar's errors in words.
+//!
+//! Everything here is pure: no IO, no panics on any input.
+
 pub mod ast;
 
 mod actions;
 mod escape;
+mod forms;
 pub mod lexer;
+mod nesting;
 mod number;
+mod parse_error;
+mod preprocess;
+mod source_text;
 pub mod token;
+
+pub use source_text::{decode_source, InvalidUtf8};
+
+use crate::diagnostic::Diagnostic;
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, unused)]
     grammar,
     "/act.rs"
 );
+
+/// What the front end needs to know beyond the text itself.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// The file name `?FILE` expands to.
+    pub file_name: String,
+    /// What `?MODULE` expands to in a file without `-module` (an escript):
+    /// usually the file name's stem. Empty makes such a use an error.
+    pub module_name: String,
+}
+
+impl Default for ParseOptions {
+    fn default() -> ParseOptions {
+        ParseOptions { file_name: "nofile".to_string(), module_name: String::new() }
+    }
+}
+
+/// Parses a whole file with default options (see [`parse_module_with`]).
+pub fn parse_module(source: &str) -> Result<ast::Module, Vec<Diagnostic>> {
+    parse_module_with(source, &ParseOptions::default())
+}
+
+/// Parses a whole file: every form, or every error in every form, sorted by
+/// position.
+pub fn parse_module_with(source: &str, options: &ParseOptions) -> Result<ast::Module, Vec<Diagnostic>> {
+    let (form_tokens, mut diagnostics) = tokens_by_form(source, options);
+    let parser = grammar::FormParser::new();
+    let mut module = ast::Module::default();
+    for tokens in form_tokens {
+        match forms::parse_form(&parser, tokens) {
+            Ok(form) => module.forms.push(form),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    finish(module, diagnostics)
+}
+
+/// Parses what the shell reads: `X = 1, Y = 2.` (expressions separated by
+/// `,`, ending with `.`). Several `.`-terminated groups are concatenated.
+pub fn parse_exprs(source: &str) -> Result<Vec<ast::Expr>, Vec<Diagnostic>> {
+    let options = ParseOptions { file_name: "shell".into(), module_name: "shell".into() };
+    let (form_tokens, mut diagnostics) = tokens_by_form(source, &options);
+    let parser = grammar::ReplExprsParser::new();
+    let mut exprs = Vec::new();
+    for tokens in form_tokens {
+        if let Some(d) = nesting::check_depth(&tokens) {
+            diagnostics.push(d);
+            continue;
+        }
+        let input = tokens.iter().map(|t| Ok((t.span.start as usize, t.tok.clone(), t.span.end as usize)));
+        match parser.parse(input) {
+            Ok(group) => exprs.extend(group),
+            Err(e) => diagnostics.push(parse_error::syntax_error(e, &tokens)),
+        }
+    }
+    finish(exprs, diagnostics)
+}
+
+fn tokens_by_form(source: &str, options: &ParseOptions) -> (Vec<Vec<lexer::Token>>, Vec<Diagnostic>) {
+    let (tokens, mut diagnostics) = lexer::lex(source);
+    let (forms, preprocess_diagnostics) = preprocess::Preprocessor::new(source, options).run(tokens);
+    diagnostics.extend(preprocess_diagnostics);
+    (forms, diagnostics)
+}
+
+fn finish<T>(value: T, mut diagnostics: Vec<Diagnostic>) -> Result<T, Vec<Diagnostic>> {
+    if diagnostics.is_empty() {
+        return Ok(value);
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Err(diagnostics)
+}
