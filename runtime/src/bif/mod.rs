@@ -7,6 +7,11 @@
 //! one domain and exports a `BIFS` table; `REGISTRY` gathers them. The
 //! compiler turns calls to a registered `{M, F, A}` into `CallBif`.
 
+pub mod erlang;
+pub mod numbers;
+pub mod tuples;
+pub mod types;
+
 use crate::atom::{self, Atom};
 use crate::exception::BifResult;
 use crate::process::Process;
@@ -33,7 +38,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![]
+    vec![erlang::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
