@@ -72,7 +72,16 @@ pub fn render(diagnostics: &[Diagnostic], file_name: &str, source: &str, color: 
             );
         }
         if !d.notes.is_empty() {
-            report = report.with_note(d.notes.join("\n"));
+            // ariadne shows one note; further notes get their own `Note:`
+            // line under the same margin (its width is that of the largest
+            // line number shown).
+            let last_line = std::iter::once(d.span)
+                .chain(d.secondary.iter().map(|(s, _)| *s))
+                .map(|s| source[..clamp(s).end].matches('\n').count() + 1)
+                .max()
+                .unwrap_or(1);
+            let margin = format!("\n{}│ Note: ", " ".repeat(last_line.to_string().len() + 2));
+            report = report.with_note(d.notes.join(&margin));
         }
         let _ = report.finish().write((file_name, Source::from(source)), &mut out);
     }

@@ -23,7 +23,7 @@ const TYPE_ATTRIBUTES: &[&str] = &["spec", "type", "opaque", "callback", "nomina
 
 /// Parses one form's tokens (ending with its `.` unless it is the last,
 /// unterminated form of the file).
-pub fn parse_form(parser: &FormParser, tokens: Vec<Token>) -> Result<Form, Diagnostic> {
+pub fn parse_form(parser: &FormParser, tokens: Vec<Token>, source: &str) -> Result<Form, Diagnostic> {
     let span = tokens[0].span.to(tokens[tokens.len() - 1].span);
     if let (Tok::Minus, Some(Tok::Atom(name))) = (&tokens[0].tok, tokens.get(1).map(|t| &t.tok)) {
         if TYPE_ATTRIBUTES.contains(&name.as_str()) {
@@ -43,7 +43,7 @@ pub fn parse_form(parser: &FormParser, tokens: Vec<Token>) -> Result<Form, Diagn
     match parser.parse(input) {
         Ok(RawForm::Attribute { name, name_span, args, span }) => attribute(name, name_span, args, span),
         Ok(RawForm::Function { clauses, span }) => function(clauses, span),
-        Err(error) => Err(syntax_error(error, &tokens)),
+        Err(error) => Err(syntax_error(error, &tokens, source)),
     }
 }
 

@@ -33,19 +33,30 @@ pub enum LexError {
     UnexpectedCharacter,
     /// A string or quoted atom whose closing quote never comes.
     Unterminated { what: &'static str, start: usize },
-    /// A problem with a precise location inside the token.
-    At { start: usize, end: usize, message: String, label: String },
+    /// A problem with a precise location inside the token; `placeholder`
+    /// stands in for the broken literal so that parsing goes on unconfused.
+    At { start: usize, end: usize, message: String, label: String, placeholder: Option<Tok> },
     /// A problem with the whole token (a bad number).
-    Whole { message: String },
+    Whole { message: String, placeholder: Option<Tok> },
 }
 
-/// Lexes a whole file. Tokens come back even when there were errors.
-pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+/// The result of lexing a file: tokens come back even when there were errors.
+pub struct Lexed {
+    pub tokens: Vec<Token>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where text was lost (a stray character, an unterminated string):
+    /// the syntax errors of the form around such a place are noise.
+    pub lost_text_at: Vec<usize>,
+}
+
+/// Lexes a whole file.
+pub fn lex(source: &str) -> Lexed {
     // An escript's first line (`#!/usr/bin/env escript`) is not Erlang.
     let base = if source.starts_with("#!") { source.find('\n').unwrap_or(source.len()) } else { 0 };
     let input = &source[base..];
     let mut tokens = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut lost_text_at = Vec::new();
     let mut lexer = Tok::lexer(input);
     while let Some(result) = lexer.next() {
         let range = lexer.span();
@@ -59,10 +70,18 @@ pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 tokens.push(Token { tok: if ends_form { Tok::Dot } else { Tok::Period }, span });
             }
             Ok(tok) => tokens.push(Token { tok, span }),
-            Err(error) => diagnostics.push(lex_error_diagnostic(error, input, base, range)),
+            Err(error) => {
+                match &error {
+                    LexError::At { placeholder: Some(tok), .. } | LexError::Whole { placeholder: Some(tok), .. } => {
+                        tokens.push(Token { tok: tok.clone(), span })
+                    }
+                    _ => lost_text_at.push(span.start as usize),
+                }
+                diagnostics.push(lex_error_diagnostic(error, input, base, range));
+            }
         }
     }
-    (tokens, diagnostics)
+    Lexed { tokens, diagnostics, lost_text_at }
 }
 
 fn lex_error_diagnostic(error: LexError, input: &str, base: usize, range: std::ops::Range<usize>) -> Diagnostic {
@@ -70,7 +89,7 @@ fn lex_error_diagnostic(error: LexError, input: &str, base: usize, range: std::o
         LexError::UnexpectedCharacter => {
             let c = input[range.start..].chars().next().unwrap_or('?');
             let end = range.start + c.len_utf8().max(1);
-            let shown = if c.is_control() || c.is_whitespace() { format!("{:?}", c) } else { format!("`{}`", c) };
+            let shown = if c.is_control() || c.is_whitespace() || c == '`' { format!("{:?}", c) } else { format!("`{}`", c) };
             Diagnostic::error(Span::new(base + range.start, base + end), format!("unexpected character {}", shown))
                 .with_label("this character cannot start a token")
         }
@@ -80,11 +99,11 @@ fn lex_error_diagnostic(error: LexError, input: &str, base: usize, range: std::o
                 .with_label(format!("this {} is never closed", what))
                 .with_note(format!("add a closing `{}`", quote))
         }
-        LexError::At { start, end, message, label } => {
+        LexError::At { start, end, message, label, .. } => {
             Diagnostic::error(Span::new(base + start, base + end), message).with_label(label)
         }
-        LexError::Whole { message } => {
-            Diagnostic::error(Span::new(base + range.start, base + range.end), message.clone()).with_label(message)
+        LexError::Whole { message, .. } => {
+            Diagnostic::error(Span::new(base + range.start, base + range.end), message).with_label("invalid number")
         }
     }
 }
@@ -118,7 +137,9 @@ pub(super) fn lex_number(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
                 }
             }
             lex.bump(end);
-            parse_float(lex.slice()).map(Tok::Float).map_err(|message| LexError::Whole { message })
+            parse_float(lex.slice())
+                .map(Tok::Float)
+                .map_err(|message| LexError::Whole { message, placeholder: Some(Tok::Float(0.0)) })
         }
         _ => integer_token(lex.slice()),
     }
@@ -128,7 +149,7 @@ fn integer_token(text: &str) -> Result<Tok, LexError> {
     match parse_integer(text) {
         Ok(IntegerValue::Small(v)) => Ok(Tok::Integer(v)),
         Ok(IntegerValue::Big(digits)) => Ok(Tok::BigInteger(digits)),
-        Err(message) => Err(LexError::Whole { message }),
+        Err(message) => Err(LexError::Whole { message, placeholder: Some(Tok::Integer(0)) }),
     }
 }
 
@@ -142,6 +163,7 @@ pub(super) fn lex_char(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
             end: start + 1,
             message: "character literal `$` with no character".into(),
             label: "a character must follow `$`".into(),
+            placeholder: Some(Tok::Integer(0)),
         });
     };
     if c == '\\' {
@@ -152,7 +174,13 @@ pub(super) fn lex_char(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
             }
             Escape::Bad(len, message) => {
                 lex.bump(1 + len);
-                Err(LexError::At { start: start + 1, end: start + 2 + len, message, label: "bad escape".into() })
+                Err(LexError::At {
+                    start: start + 1,
+                    end: start + 2 + len,
+                    message,
+                    label: "bad escape".into(),
+                    placeholder: Some(Tok::Integer(0)),
+                })
             }
             Escape::AtEnd => {
                 lex.bump(1);
@@ -161,6 +189,7 @@ pub(super) fn lex_char(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
                     end: start + 2,
                     message: "character literal `$\\` with no character".into(),
                     label: "an escape must follow `\\`".into(),
+                    placeholder: Some(Tok::Integer(0)),
                 })
             }
         }
@@ -171,17 +200,17 @@ pub(super) fn lex_char(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
 }
 
 pub(super) fn lex_string(lex: &mut Lexer<Tok>) -> Result<Vec<u32>, LexError> {
-    scan_quoted(lex, '"', "string")
+    scan_quoted(lex, '"', "string", Tok::String(Vec::new()))
 }
 
 pub(super) fn lex_quoted_atom(lex: &mut Lexer<Tok>) -> Result<String, LexError> {
-    let codes = scan_quoted(lex, '\'', "quoted atom")?;
+    let codes = scan_quoted(lex, '\'', "quoted atom", Tok::Atom(String::new()))?;
     Ok(codes.into_iter().map(|c| char::from_u32(c).unwrap_or('\u{FFFD}')).collect())
 }
 
 /// Scans up to and including the closing `quote`, decoding escapes. On a bad
 /// escape it still finds the closing quote, so lexing resumes after it.
-fn scan_quoted(lex: &mut Lexer<Tok>, quote: char, what: &'static str) -> Result<Vec<u32>, LexError> {
+fn scan_quoted(lex: &mut Lexer<Tok>, quote: char, what: &'static str, placeholder: Tok) -> Result<Vec<u32>, LexError> {
     let start = lex.span().start;
     let rest = lex.remainder();
     let mut codes = Vec::new();
@@ -211,6 +240,7 @@ fn scan_quoted(lex: &mut Lexer<Tok>, quote: char, what: &'static str) -> Result<
                     end: at + 1 + len,
                     message,
                     label: "bad escape".into(),
+                    placeholder: Some(placeholder.clone()),
                 });
                 skip_bytes(&mut chars, i + 1 + len);
             }
@@ -235,9 +265,9 @@ mod tests {
     use super::*;
 
     fn toks(source: &str) -> Vec<Tok> {
-        let (tokens, diags) = lex(source);
-        assert!(diags.is_empty(), "{:?}", diags);
-        tokens.into_iter().map(|t| t.tok).collect()
+        let lexed = lex(source);
+        assert!(lexed.diagnostics.is_empty(), "{:?}", lexed.diagnostics);
+        lexed.tokens.into_iter().map(|t| t.tok).collect()
     }
 
     #[test]
@@ -265,11 +295,12 @@ mod tests {
 
     #[test]
     fn errors_do_not_stop_lexing() {
-        let (tokens, diags) = lex("a \"never closed");
-        assert_eq!(tokens.len(), 1);
-        assert_eq!(diags[0].message, "unterminated string");
-        let (tokens, diags) = lex("a ` b");
-        assert_eq!(tokens.len(), 2);
-        assert_eq!(diags.len(), 1);
+        let lexed = lex("a \"never closed");
+        assert_eq!(lexed.tokens.len(), 1);
+        assert_eq!(lexed.diagnostics[0].message, "unterminated string");
+        assert_eq!(lexed.lost_text_at, vec![2]);
+        let lexed = lex("a ` b");
+        assert_eq!(lexed.tokens.len(), 2);
+        assert_eq!(lexed.diagnostics.len(), 1);
     }
 }

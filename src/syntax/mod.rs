@@ -61,13 +61,21 @@ pub fn parse_module(source: &str) -> Result<ast::Module, Vec<Diagnostic>> {
 /// Parses a whole file: every form, or every error in every form, sorted by
 /// position.
 pub fn parse_module_with(source: &str, options: &ParseOptions) -> Result<ast::Module, Vec<Diagnostic>> {
-    let (form_tokens, mut diagnostics) = tokens_by_form(source, options);
+    let (form_tokens, mut diagnostics, lost_text_at) = tokens_by_form(source, options);
     let parser = grammar::FormParser::new();
     let mut module = ast::Module::default();
-    for tokens in form_tokens {
-        match forms::parse_form(&parser, tokens) {
+    let starts: Vec<usize> = form_tokens.iter().map(|f| f[0].span.start as usize).collect();
+    for (i, tokens) in form_tokens.into_iter().enumerate() {
+        match forms::parse_form(&parser, tokens, source) {
             Ok(form) => module.forms.push(form),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                // After a lexical error that lost text, the form's syntax
+                // error is a consequence: the lexical one says it all.
+                let next = starts.get(i + 1).copied().unwrap_or(usize::MAX);
+                if !lost_text_at.iter().any(|&at| at >= starts[i] && at < next) {
+                    diagnostics.push(d);
+                }
+            }
         }
     }
     finish(module, diagnostics)
@@ -77,7 +85,7 @@ pub fn parse_module_with(source: &str, options: &ParseOptions) -> Result<ast::Mo
 /// `,`, ending with `.`). Several `.`-terminated groups are concatenated.
 pub fn parse_exprs(source: &str) -> Result<Vec<ast::Expr>, Vec<Diagnostic>> {
     let options = ParseOptions { file_name: "shell".into(), module_name: "shell".into() };
-    let (form_tokens, mut diagnostics) = tokens_by_form(source, &options);
+    let (form_tokens, mut diagnostics, lost_text_at) = tokens_by_form(source, &options);
     let parser = grammar::ReplExprsParser::new();
     let mut exprs = Vec::new();
     for tokens in form_tokens {
@@ -88,17 +96,20 @@ pub fn parse_exprs(source: &str) -> Result<Vec<ast::Expr>, Vec<Diagnostic>> {
         let input = tokens.iter().map(|t| Ok((t.span.start as usize, t.tok.clone(), t.span.end as usize)));
         match parser.parse(input) {
             Ok(group) => exprs.extend(group),
-            Err(e) => diagnostics.push(parse_error::syntax_error(e, &tokens)),
+            Err(e) if lost_text_at.is_empty() => diagnostics.push(parse_error::syntax_error(e, &tokens, source)),
+            Err(_) => {}
         }
     }
     finish(exprs, diagnostics)
 }
 
-fn tokens_by_form(source: &str, options: &ParseOptions) -> (Vec<Vec<lexer::Token>>, Vec<Diagnostic>) {
-    let (tokens, mut diagnostics) = lexer::lex(source);
-    let (forms, preprocess_diagnostics) = preprocess::Preprocessor::new(source, options).run(tokens);
+/// The preprocessed forms, the diagnostics so far, and where the lexer lost text.
+fn tokens_by_form(source: &str, options: &ParseOptions) -> (Vec<Vec<lexer::Token>>, Vec<Diagnostic>, Vec<usize>) {
+    let lexed = lexer::lex(source);
+    let mut diagnostics = lexed.diagnostics;
+    let (forms, preprocess_diagnostics) = preprocess::Preprocessor::new(source, options).run(lexed.tokens);
     diagnostics.extend(preprocess_diagnostics);
-    (forms, diagnostics)
+    (forms, diagnostics, lexed.lost_text_at)
 }
 
 fn finish<T>(value: T, mut diagnostics: Vec<Diagnostic>) -> Result<T, Vec<Diagnostic>> {

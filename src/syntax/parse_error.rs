@@ -20,7 +20,7 @@ use super::nesting::{closer_of, open_at};
 use super::token::Tok;
 use crate::diagnostic::Diagnostic;
 
-pub fn syntax_error(error: ParseError<usize, Tok, Diagnostic>, form: &[Token]) -> Diagnostic {
+pub fn syntax_error(error: ParseError<usize, Tok, Diagnostic>, form: &[Token], source: &str) -> Diagnostic {
     match error {
         ParseError::User { error } => error,
         ParseError::InvalidToken { location } => {
@@ -49,12 +49,12 @@ pub fn syntax_error(error: ParseError<usize, Tok, Diagnostic>, form: &[Token]) -
         ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
             let span = Span::new(l, r);
             let index = form.iter().position(|t| t.span.start as usize == l).unwrap_or(form.len());
-            with_expected(unexpected_token(form, index, &tok, span, &expected), &expected)
+            with_expected(unexpected_token(form, index, &tok, span, &expected, source), &expected)
         }
     }
 }
 
-fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expected: &[String]) -> Diagnostic {
+fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expected: &[String], source: &str) -> Diagnostic {
     let previous = index.checked_sub(1).and_then(|i| form.get(i));
     let is_end = matches!(tok, Tok::Dot | Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::GtGt | Tok::End);
 
@@ -86,6 +86,11 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
         }
     }
 
+    // The form stops short.
+    if *tok == Tok::Dot {
+        return Diagnostic::error(span, "unexpected `.`").with_label("the form ends here, but it is not complete");
+    }
+
     // A closer that closes nothing, or the wrong thing.
     if is_end && *tok != Tok::Dot {
         let open = open_at(form, index);
@@ -101,9 +106,11 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
         };
     }
 
-    // `name(` after a complete clause: the previous function lacks its `.`.
+    // `name(` at the start of a line after a complete clause: the previous
+    // function lacks its `.`.
     if let (Tok::Atom(next), Some(Tok::LParen)) = (tok, form.get(index + 1).map(|t| &t.tok)) {
-        if open_at(form, index).is_empty() && ends_expression(previous.map(|t| &t.tok)) {
+        let starts_line = source[..l_of(span).min(source.len())].trim_end_matches([' ', '\t', '\r']).ends_with('\n');
+        if starts_line && open_at(form, index).is_empty() && ends_expression(previous.map(|t| &t.tok)) {
             if let Some(f) = function_name(form) {
                 let prev = previous.unwrap().span;
                 let same = f.split('/').next() == Some(next.as_str());
@@ -176,6 +183,10 @@ fn unclosed(form: &[Token], index: usize, at: Span, why: &str) -> Option<Diagnos
         .with_label(format!("this `{}` is never closed", opener_text(opener_tok)))
         .with_secondary(at, format!("{}; expected `{}` before it", why, closer_text(closer))),
     )
+}
+
+fn l_of(span: Span) -> usize {
+    span.start as usize
 }
 
 fn opener_text(tok: &Tok) -> &'static str {
@@ -278,12 +289,18 @@ fn with_expected(diagnostic: Diagnostic, expected: &[String]) -> Diagnostic {
     let expression = names.contains(&"var") && names.contains(&"atom") && names.contains(&"(");
     let expression_start = ["var", "atom", "integer", "big integer", "float", "string", "(", "[", "{", "<<", "#",
         "+", "-", "not", "bnot", "catch", "begin", "case", "if", "receive", "fun", "try"];
+    let operators = ["!", "=", "==", "/=", "=:=", "=/=", "<", "=<", ">", ">=", "+", "-", "++", "--", "*", "/",
+        "and", "andalso", "band", "bor", "bsl", "bsr", "bxor", "div", "or", "orelse", "rem", "xor"];
+    let any_operator = names.iter().filter(|n| operators.contains(n)).count() >= 5;
     let mut words: Vec<String> = Vec::new();
     if expression {
         words.push("an expression".into());
     }
+    if any_operator {
+        words.push("an operator".into());
+    }
     for name in names {
-        if expression && expression_start.contains(&name) {
+        if (expression && expression_start.contains(&name)) || (any_operator && operators.contains(&name)) {
             continue;
         }
         let word = match name {

@@ -307,6 +307,12 @@ impl<'a> Preprocessor<'a> {
                 i += 2;
                 continue;
             }
+            // Skip the arguments of a bad use too, and stand an atom in for
+            // it, so that the parser does not add errors of its own.
+            let after = match tokens.get(i + 2) {
+                Some(t) if t.tok == Tok::LParen => macro_arguments(tokens, i + 2).map_or(i + 2, |(_, after)| after),
+                _ => i + 2,
+            };
             let arities: Vec<usize> =
                 self.macros.keys().filter(|(n, _)| *n == name).filter_map(|(_, a)| *a).collect();
             let diagnostic = if arities.is_empty() {
@@ -322,7 +328,8 @@ impl<'a> Preprocessor<'a> {
                     .with_label(format!("`{}` is defined with {} argument(s)", name, join_numbers(&arities)))
             };
             self.diagnostics.push(diagnostic);
-            i += 2;
+            out.push(Token { tok: Tok::Atom("undefined".into()), span: use_span });
+            i = after;
         }
     }
 
