@@ -9,6 +9,7 @@ pub mod bitbuilder;
 pub mod compare;
 pub mod copy;
 pub mod exception;
+pub mod format;
 pub mod gc;
 pub mod heap;
 pub mod list;
