@@ -16,7 +16,13 @@
 
 /// `float_to_list(F, [short])`.
 pub fn float_shortest(f: f64) -> String {
-    let sci = format!("{:e}", f.abs()); // e.g. "1.2345e-7", "5e0"
+    // `{:e}` finds how many digits the shortest round-trip form needs; when
+    // two such strings are equally close (the value lies exactly halfway),
+    // it may pick either, while Ryu rounds the tie to even. Formatting to
+    // that many digits exactly (ties to even) gives Ryu's choice.
+    let shortest = format!("{:e}", f.abs()); // e.g. "1.2345e-7", "5e0"
+    let ndigits = shortest.split_once('e').unwrap().0.chars().filter(|c| c.is_ascii_digit()).count();
+    let sci = format!("{:.*e}", ndigits - 1, f.abs());
     let (mant, exp) = sci.split_once('e').expect("{:e} has an exponent");
     let exp: i64 = exp.parse().expect("{:e} exponent is an integer");
     let digits: String = mant.chars().filter(|c| *c != '.').collect();
@@ -237,6 +243,7 @@ mod tests {
             (123456789012345.67, "123456789012345.67"),
             (0.00012345678901234567, "1.2345678901234567e-4"),
             (0.000123456, "1.23456e-4"),
+            (-1793758236123950.2, "-1793758236123950.2"),
         ];
         for &(f, want) in cases {
             assert_eq!(float_shortest(f), want, "{f:e}");

@@ -126,3 +126,135 @@ pub(crate) fn to_char(c: u32) -> char {
 pub(crate) fn chars_len(s: &str) -> usize {
     s.chars().count()
 }
+
+#[cfg(test)]
+mod tests {
+    //! Differential test against Erlang/OTP 25: `testdata/gen_cases.escript`
+    //! prints random terms with `io_lib:format` and stores
+    //! `[{Format, Args, Output}]` as external term format; we decode the
+    //! terms onto a heap, print them, and compare. Set `ACT_FORMAT_CASES`
+    //! to a larger file made by the same script to test more.
+    use super::*;
+    use crate::atom;
+    use crate::heap::Heap;
+
+    struct Decoder<'a> {
+        b: &'a [u8],
+        i: usize,
+    }
+
+    impl Decoder<'_> {
+        fn u8(&mut self) -> u8 {
+            self.i += 1;
+            self.b[self.i - 1]
+        }
+        fn bytes(&mut self, n: usize) -> &[u8] {
+            self.i += n;
+            &self.b[self.i - n..self.i]
+        }
+        fn u16(&mut self) -> usize {
+            u16::from_be_bytes(self.bytes(2).try_into().unwrap()) as usize
+        }
+        fn u32(&mut self) -> usize {
+            u32::from_be_bytes(self.bytes(4).try_into().unwrap()) as usize
+        }
+        fn term(&mut self, h: &mut Heap) -> Term {
+            match self.u8() {
+                97 => Term::small(self.u8() as i64),
+                98 => Term::small(self.u32() as u32 as i32 as i64),
+                t @ (110 | 111) => {
+                    let n = if t == 110 { self.u8() as usize } else { self.u32() };
+                    let neg = self.u8() == 1;
+                    let mag = num_bigint::BigUint::from_bytes_le(self.bytes(n));
+                    let sign = if neg { num_bigint::Sign::Minus } else { num_bigint::Sign::Plus };
+                    crate::number::make_integer(h, num_bigint::BigInt::from_biguint(sign, mag))
+                }
+                70 => {
+                    let f = f64::from_be_bytes(self.bytes(8).try_into().unwrap());
+                    h.float(f)
+                }
+                t @ (100 | 118 | 119) => {
+                    let n = if t == 119 { self.u8() as usize } else { self.u16() };
+                    let raw = self.bytes(n);
+                    let name: String = if t == 100 {
+                        raw.iter().map(|&b| b as char).collect()
+                    } else {
+                        String::from_utf8(raw.to_vec()).unwrap()
+                    };
+                    Term::atom(atom::atom(&name))
+                }
+                t @ (104 | 105) => {
+                    let n = if t == 104 { self.u8() as usize } else { self.u32() };
+                    let es: Vec<Term> = (0..n).map(|_| self.term(h)).collect();
+                    h.tuple(&es)
+                }
+                106 => Term::NIL,
+                107 => {
+                    let n = self.u16();
+                    let es: Vec<Term> = self.bytes(n).to_vec().into_iter().map(|b| Term::small(b as i64)).collect();
+                    h.list(&es)
+                }
+                108 => {
+                    let n = self.u32();
+                    let es: Vec<Term> = (0..n).map(|_| self.term(h)).collect();
+                    let tail = self.term(h);
+                    h.list_with_tail(&es, tail)
+                }
+                109 => {
+                    let n = self.u32();
+                    let data = self.bytes(n).to_vec();
+                    h.binary(&data)
+                }
+                77 => {
+                    let n = self.u32();
+                    let bits = self.u8() as u64;
+                    let data = self.bytes(n).to_vec();
+                    h.bitstring(&data, (n as u64 - 1) * 8 + bits)
+                }
+                116 => {
+                    let n = self.u32();
+                    let mut ks = Vec::new();
+                    let mut vs = Vec::new();
+                    for _ in 0..n {
+                        ks.push(self.term(h).0);
+                        vs.push(self.term(h).0);
+                    }
+                    let mut words = vec![n as u64];
+                    words.extend(ks);
+                    words.extend(vs);
+                    h.boxed_words(crate::term::Subtag::Map, &words)
+                }
+                t => panic!("unsupported external term tag {t}"),
+            }
+        }
+    }
+
+    #[test]
+    fn otp_cases() {
+        let data = match std::env::var("ACT_FORMAT_CASES") {
+            Ok(path) => std::fs::read(path).unwrap(),
+            Err(_) => include_bytes!("testdata/pretty_cases.etf").to_vec(),
+        };
+        let mut h = Heap::new();
+        let mut d = Decoder { b: &data, i: 1 };
+        let cases = proper_list(d.term(&mut h)).unwrap();
+        assert!(cases.len() >= 100, "only {} cases", cases.len());
+        let mut failures = Vec::new();
+        for case in &cases {
+            let c = case.as_tuple().unwrap();
+            let fmt: Vec<u32> = crate::binary::bytes(c[0]).unwrap().iter().map(|&b| b as u32).collect();
+            let args = proper_list(c[1]).unwrap();
+            let want = String::from_utf8(crate::binary::bytes(c[2]).unwrap().to_vec()).unwrap();
+            let got = format(&fmt, &args);
+            if got.as_deref() != Ok(want.as_str()) {
+                let fmt: String = fmt.iter().map(|&c| to_char(c)).collect();
+                failures.push(format!("format {fmt:?}\n--- want\n{want}\n--- got\n{}\n", got.unwrap_or_else(|e| format!("{e:?}"))));
+            }
+        }
+        if !failures.is_empty() {
+            let n = failures.len();
+            let shown: Vec<String> = failures.into_iter().take(3).collect();
+            panic!("{n} of {} cases differ from OTP; first ones:\n{}", cases.len(), shown.join("\n"));
+        }
+    }
+}
