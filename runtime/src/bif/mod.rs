@@ -7,7 +7,9 @@
 //! one domain and exports a `BIFS` table; `REGISTRY` gathers them. The
 //! compiler turns calls to a registered `{M, F, A}` into `CallBif`.
 
+pub mod convert;
 pub mod erlang;
+pub mod floatfmt;
 pub mod numbers;
 pub mod tuples;
 pub mod types;
@@ -38,7 +40,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
