@@ -386,7 +386,10 @@ fn collect_chardata(t: Term, enc: Encoding, out: &mut Vec<u32>) -> bool {
         if t.is_nil() {
             return true;
         }
-        let Some((h, tl)) = t.as_cons() else { return false };
+        let Some((h, tl)) = t.as_cons() else {
+            // An iolist may end in a binary tail: [$a | <<"bc">>].
+            return t.is_bitstring() && collect_chardata(t, enc, out);
+        };
         if let Some(c) = h.as_small() {
             let max = if enc == Encoding::Latin1 { 255 } else { 0x10FFFF };
             if !(0..=max).contains(&c) {

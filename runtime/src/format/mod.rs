@@ -229,14 +229,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn otp_cases() {
-        let data = match std::env::var("ACT_FORMAT_CASES") {
-            Ok(path) => std::fs::read(path).unwrap(),
-            Err(_) => include_bytes!("testdata/pretty_cases.etf").to_vec(),
-        };
+    /// Runs every `{Format, Args, Output}` case of an ETF fixture; an
+    /// `Output` of `error` means OTP raised.
+    fn run_cases(data: &[u8]) {
         let mut h = Heap::new();
-        let mut d = Decoder { b: &data, i: 1 };
+        let mut d = Decoder { b: data, i: 1 };
         let cases = proper_list(d.term(&mut h)).unwrap();
         assert!(cases.len() >= 100, "only {} cases", cases.len());
         let mut failures = Vec::new();
@@ -244,17 +241,47 @@ mod tests {
             let c = case.as_tuple().unwrap();
             let fmt: Vec<u32> = crate::binary::bytes(c[0]).unwrap().iter().map(|&b| b as u32).collect();
             let args = proper_list(c[1]).unwrap();
-            let want = String::from_utf8(crate::binary::bytes(c[2]).unwrap().to_vec()).unwrap();
+            let want = match crate::binary::bytes(c[2]) {
+                Some(b) => Ok(String::from_utf8(b.to_vec()).unwrap()),
+                None => Err(()),
+            };
             let got = format(&fmt, &args);
-            if got.as_deref() != Ok(want.as_str()) {
+            let same = match (&want, &got) {
+                (Ok(w), Ok(g)) => w == g,
+                (Err(()), Err(_)) => true,
+                _ => false,
+            };
+            if !same {
                 let fmt: String = fmt.iter().map(|&c| to_char(c)).collect();
-                failures.push(format!("format {fmt:?}\n--- want\n{want}\n--- got\n{}\n", got.unwrap_or_else(|e| format!("{e:?}"))));
+                failures.push(format!(
+                    "format {fmt:?} args {args:?}\n--- want\n{}\n--- got\n{}\n",
+                    want.unwrap_or_else(|()| "error".into()),
+                    got.unwrap_or_else(|e| format!("{e:?}"))
+                ));
             }
         }
         if !failures.is_empty() {
             let n = failures.len();
-            let shown: Vec<String> = failures.into_iter().take(3).collect();
+            let shown: Vec<String> = failures.into_iter().take(4).collect();
             panic!("{n} of {} cases differ from OTP; first ones:\n{}", cases.len(), shown.join("\n"));
+        }
+    }
+
+    /// Random terms under `~p ~w ~P ~W ~tp ~lp`, at various columns.
+    #[test]
+    fn otp_pretty_cases() {
+        match std::env::var("ACT_FORMAT_CASES") {
+            Ok(path) => run_cases(&std::fs::read(path).unwrap()),
+            Err(_) => run_cases(include_bytes!("testdata/pretty_cases.etf")),
+        }
+    }
+
+    /// Random control sequences with widths, precisions, pads, modifiers.
+    #[test]
+    fn otp_control_cases() {
+        match std::env::var("ACT_FORMAT_CONTROL_CASES") {
+            Ok(path) => run_cases(&std::fs::read(path).unwrap()),
+            Err(_) => run_cases(include_bytes!("testdata/controls_cases.etf")),
         }
     }
 }
