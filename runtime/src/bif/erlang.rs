@@ -491,8 +491,7 @@ fn convert_time_unit(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn display(p: &mut Process, a: &[Term]) -> BifResult {
     let mut s = String::new();
-    // TODO(format): switch to `format::write::write_term` (~w) once it lands.
-    s.push_str(&format!("{:?}", a[0]));
+    crate::format::write::write_term(&mut s, a[0], None);
     s.push('\n');
     p.vm.write_stdout(s.as_bytes());
     Ok(Term::bool(true))

@@ -9,6 +9,7 @@
 
 pub mod convert;
 pub mod erlang;
+pub mod etf;
 pub mod floatfmt;
 pub mod numbers;
 pub mod tuples;
@@ -40,7 +41,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, etf::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
