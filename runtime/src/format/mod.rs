@@ -20,6 +20,7 @@
 //! reads terms, never allocates, and finishes before the caller's next safe
 //! point.
 
+pub mod display;
 pub mod float;
 pub mod fmt;
 pub mod pretty;
