@@ -1,5 +1,6 @@
 //! The `act` package: the compiler (pure: text in, bytecode or diagnostics
 //! out), the command-line interface and the shell. The VM lives in the
 //! `act-runtime` crate, which never depends on this one.
+pub mod compiler;
 pub mod diagnostic;
 pub mod syntax;

@@ -34,13 +34,16 @@ impl FunctionCode {
 }
 
 /// A `fun` defined in this module: the lifted function that implements it
-/// and how many free variables it captures (they come first, then the
-/// call's arguments).
+/// and how many free variables it captures. The lifted function takes the
+/// call's arguments first, then the free variables.
 #[derive(Clone, Debug)]
 pub struct Lambda {
     pub func: u32,
     pub arity: u32,
     pub num_free: u32,
+    /// A named fun (`fun Loop(X) -> ... Loop(Y) ... end`): the fun itself
+    /// is passed after the free variables.
+    pub named: bool,
     /// Unique index within the module (`#Fun<m.Index.Uniq>` printing).
     pub index: u32,
     pub uniq: u32,
@@ -56,6 +59,8 @@ pub struct Import {
 /// A loaded module. Immutable once loaded; shared by every process.
 pub struct Module {
     pub name: Atom,
+    /// Position in the VM's module table (set when added).
+    pub index: u32,
     /// The file it came from, as given to the compiler (for stack traces).
     pub file: String,
     pub functions: Vec<FunctionCode>,
@@ -70,6 +75,15 @@ pub struct Module {
     pub literals: Heap,
     /// Module attributes (`-behaviour`, `-vsn`, ...) as {Name, Value} terms in `literals`.
     pub attributes: Vec<Term>,
+    /// Where each import resolved to, filled on first call.
+    pub resolved: Vec<std::sync::OnceLock<Target>>,
+}
+
+/// What a remote call goes to.
+#[derive(Clone, Copy)]
+pub enum Target {
+    Bif(u32),
+    Code(&'static Module, u32),
 }
 
 // SAFETY: a Module is immutable after loading; its literal heap is only
@@ -82,6 +96,7 @@ impl Module {
     pub fn new(name: Atom, file: String) -> Module {
         Module {
             name,
+            index: 0,
             file,
             functions: Vec::new(),
             exports: HashMap::new(),
@@ -90,6 +105,7 @@ impl Module {
             imports: Vec::new(),
             literals: Heap::new(),
             attributes: Vec::new(),
+            resolved: Vec::new(),
         }
     }
 
@@ -108,6 +124,7 @@ impl Module {
             return i as u32;
         }
         self.imports.push(imp);
+        self.resolved.push(std::sync::OnceLock::new());
         (self.imports.len() - 1) as u32
     }
 }

@@ -21,8 +21,19 @@ use std::fmt;
 
 /// A register index within the current frame.
 pub type Reg = u16;
-/// An instruction index within the current function.
-pub type Label = u32;
+/// An instruction index within the current function. The compiler emits
+/// label ids and rewrites them to indices with `Op::map_labels`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub struct Label(pub u32);
+
+impl Label {
+    /// "No label": a `CallBif` outside a guard raises instead of jumping.
+    pub const NONE: Label = Label(u32::MAX);
+    #[inline]
+    pub fn at(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// The version of this instruction set; bump it when an opcode changes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -125,6 +136,15 @@ macro_rules! opcodes {
                 }
             }
 
+            /// Rewrites every label operand with `f`.
+            pub fn map_labels(&mut self, f: &mut dyn FnMut(Label) -> Label) {
+                match self {
+                    $( Op::$name $({ $($field),* })? => {
+                        $($( Operand::map_label($field, f); )*)?
+                    } )*
+                }
+            }
+
             /// Writes the operands as `field=value` pairs.
             pub fn fmt_operands(&self, f: &mut dyn fmt::Write) -> fmt::Result {
                 match self {
@@ -169,6 +189,22 @@ fn opcode_name(camel: &'static str) -> &'static str {
 /// How an operand prints in the disassembly.
 pub trait Operand {
     fn fmt_operand(&self, f: &mut dyn fmt::Write) -> fmt::Result;
+    /// Labels override this to be rewritten by `Op::map_labels`.
+    fn map_label(&mut self, _f: &mut dyn FnMut(Label) -> Label) {}
+}
+impl Operand for Label {
+    fn fmt_operand(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        if *self == Label::NONE {
+            f.write_str("-")
+        } else {
+            write!(f, "L{}", self.0)
+        }
+    }
+    fn map_label(&mut self, f: &mut dyn FnMut(Label) -> Label) {
+        if *self != Label::NONE {
+            *self = f(*self);
+        }
+    }
 }
 macro_rules! debug_operand {
     ($($t:ty),*) => {$(
@@ -246,6 +282,11 @@ opcodes! {
     /// Call R[base]:R[base+1] with the arguments R[base+2 ..]; result in R[base].
     Apply { base: Reg, arity: u32 };
     TailApply { base: Reg, arity: u32 };
+    /// Call R[base]:R[base+1] with the argument list R[base+2] (`apply/3`);
+    /// result in R[base].
+    ApplyList { base: Reg };
+    /// Call the fun R[base] with the argument list R[base+1] (`apply/2`).
+    ApplyFunList { base: Reg };
     /// R[dst] := native function `bif`(R[base .. base + arity]);
     /// on an exception: goto fail when fail != 0 (guards), else raise.
     CallBif { bif: u32, dst: Reg, base: Reg, arity: u32, fail: Label };

@@ -10,9 +10,9 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// A return address: where execution continues when the callee returns.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub struct Frame {
-    pub module: Arc<Module>,
+    pub module: &'static Module,
     pub func: u32,
     /// The instruction after the call.
     pub pc: u32,

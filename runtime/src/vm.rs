@@ -44,9 +44,10 @@ impl Vm {
     }
 
     /// Installs a module (replacing an older version by name) and returns its index.
-    pub fn add_module(&self, m: Module) -> usize {
+    pub fn add_module(&self, mut m: Module) -> usize {
         let name = m.name;
         let mut mods = self.modules.write();
+        m.index = mods.len() as u32;
         mods.push(Arc::new(m));
         let i = mods.len() - 1;
         self.by_name.write().insert(name, i);
@@ -55,6 +56,16 @@ impl Vm {
 
     pub fn module_at(&self, i: usize) -> Arc<Module> {
         self.modules.read()[i].clone()
+    }
+
+    /// A module by table index, for as long as the program runs.
+    pub fn module_ref(&self, i: usize) -> &'static Module {
+        let arc = self.modules.read()[i].clone();
+        // SAFETY: the module table never removes a module (a reloaded
+        // module gets a new slot), and the VM outlives every process that
+        // runs code, so the Arc in the table keeps this module alive for as
+        // long as any reference handed out here is used.
+        unsafe { &*Arc::as_ptr(&arc) }
     }
 
     pub fn module_index(&self, name: Atom) -> Option<usize> {

@@ -1,0 +1,197 @@
+//! Calls and returns: frame pushes, register-window moves, resolving
+//! remote calls, funs and `apply`.
+
+use super::{frame_of, Pos};
+use crate::atom::{self, Atom};
+use crate::exception::Exception;
+use crate::module::{Module, Target};
+use crate::process::Process;
+use crate::term::{Subtag, Term};
+
+/// What the interpreter does after a call instruction.
+pub(crate) enum Next {
+    /// A BIF ran; continue with the next instruction.
+    Continue,
+    /// Code was entered: jump to this position.
+    Enter(Pos),
+    /// A BIF ran in tail position: return its value (in R[base]) now.
+    Return,
+}
+
+/// Saves the caller's position and moves the register window up to `base`.
+#[inline]
+pub(crate) fn push_frame(p: &mut Process, ret: Pos, base: u16) {
+    p.frames.push(frame_of(ret, p.base));
+    p.base += base as usize;
+}
+
+/// Sizes the register window for the function at `pos` (its arguments are
+/// already in place) and passes a safe point.
+#[inline]
+pub(crate) fn enter(p: &mut Process, pos: Pos, arity: u32) {
+    p.reductions += 1;
+    let size = pos.code().frame_size.max(arity) as usize;
+    p.regs.resize(p.base + size, Term::NIL);
+    p.maybe_collect();
+}
+
+/// Moves the arguments `R[base..base+arity]` down to `R[0..arity]` (tail calls).
+#[inline]
+pub(crate) fn shift_args(p: &mut Process, base: u16, arity: u32) {
+    if base != 0 {
+        let s = p.base + base as usize;
+        p.regs.copy_within(s..s + arity as usize, p.base);
+    }
+}
+
+/// Returns `v` to the caller. `None`: there is no caller (the process's
+/// first function returned).
+#[inline]
+pub(crate) fn return_to_caller(p: &mut Process, pos: &mut Pos, v: Term) -> Option<()> {
+    let f = p.frames.pop()?;
+    p.regs[p.base] = v;
+    *pos = Pos { module: f.module, func: f.func, pc: f.pc };
+    p.base = f.base as usize;
+    let size = pos.code().frame_size as usize;
+    p.regs.resize(p.base + size, Term::NIL);
+    Some(())
+}
+
+pub(crate) fn undef(p: &mut Process, m: Term, f: Term, args: &[Term]) -> Exception {
+    let mut e = Exception::error(Term::atom(atom::UNDEF));
+    let a = p.heap.list(args);
+    e.args = p.heap.tuple(&[m, f, a]);
+    e
+}
+
+/// Finds `m:f/a`: a BIF, or an exported function of a loaded (or loadable) module.
+pub(crate) fn resolve(p: &mut Process, m: Atom, f: Atom, arity: u32) -> Option<Target> {
+    if let Some(b) = crate::bif::lookup(m, f, arity) {
+        return Some(Target::Bif(b));
+    }
+    match p.vm.module(m) {
+        Ok(Some((i, _))) => {
+            let module = p.vm.module_ref(i);
+            module.exported(f, arity).map(|fi| Target::Code(module, fi))
+        }
+        Ok(None) => None,
+        Err(msg) => {
+            eprintln!("{msg}");
+            None
+        }
+    }
+}
+
+pub(crate) fn resolve_import(p: &mut Process, module: &'static Module, import: u32) -> Result<Target, Exception> {
+    let slot = &module.resolved[import as usize];
+    if let Some(t) = slot.get() {
+        return Ok(*t);
+    }
+    let imp = module.imports[import as usize].clone();
+    match resolve(p, imp.module, imp.function, imp.arity) {
+        Some(t) => {
+            let _ = slot.set(t);
+            Ok(t)
+        }
+        None => Err(Exception::error(Term::atom(atom::UNDEF))),
+    }
+}
+
+/// Calls a resolved target with the arguments in `R[base..base+arity]`.
+pub(crate) fn call_target(p: &mut Process, pos: Pos, target: Target, base: u16, arity: u32, tail: bool) -> Result<Next, Exception> {
+    match target {
+        Target::Bif(b) => {
+            let s = p.base + base as usize;
+            let args: Vec<Term> = p.regs[s..s + arity as usize].to_vec();
+            let v = (crate::bif::get(b).f)(p, &args)?;
+            p.regs[s] = v;
+            Ok(if tail { Next::Return } else { Next::Continue })
+        }
+        Target::Code(m, f) => {
+            if tail {
+                shift_args(p, base, arity);
+            } else {
+                push_frame(p, pos, base);
+            }
+            let new = Pos { module: m, func: f, pc: 0 };
+            enter(p, new, arity);
+            Ok(Next::Enter(new))
+        }
+    }
+}
+
+/// Calls `m:f` with the arguments in `R[base..base+arity]`.
+pub(crate) fn call_mfa(p: &mut Process, pos: Pos, m: Term, f: Term, base: u16, arity: u32, tail: bool) -> Result<Next, Exception> {
+    let (Some(ma), Some(fa)) = (m.as_atom(), f.as_atom()) else {
+        return Err(Exception::badarg());
+    };
+    match resolve(p, ma, fa, arity) {
+        Some(t) => call_target(p, pos, t, base, arity, tail),
+        None => {
+            let s = p.base + base as usize;
+            let args = p.regs[s..s + arity as usize].to_vec();
+            Err(undef(p, m, f, &args))
+        }
+    }
+}
+
+/// Calls the fun `f` with the arguments in `R[base..base+arity]`.
+pub(crate) fn call_fun(p: &mut Process, pos: Pos, f: Term, base: u16, arity: u32, tail: bool) -> Result<Next, Exception> {
+    match f.subtag() {
+        Some(Subtag::Fun) => {
+            let code = f.word(1);
+            let module = p.vm.module_ref((code >> 32) as usize);
+            let lambda = &module.lambdas[(code & 0xffff_ffff) as usize];
+            if lambda.arity != arity {
+                let s = p.base + base as usize;
+                let args = p.heap.list(&p.regs[s..s + arity as usize].to_vec());
+                let inner = p.heap.tuple(&[f, args]);
+                return Err(Exception::error(p.heap.tuple(&[Term::atom(atom::BADARITY), inner])));
+            }
+            let env = &f.payload()[1..];
+            let s = p.base + base as usize + arity as usize;
+            let extra = env.len() + lambda.named as usize;
+            if p.regs.len() < s + extra {
+                p.regs.resize(s + extra, Term::NIL);
+            }
+            for (i, w) in env.iter().enumerate() {
+                p.regs[s + i] = Term(*w);
+            }
+            if lambda.named {
+                p.regs[s + env.len()] = f;
+            }
+            let total = arity + lambda.num_free + lambda.named as u32;
+            call_target(p, pos, Target::Code(module, lambda.func), base, total, tail)
+        }
+        Some(Subtag::Export) => {
+            let (m, fname, a) = (Term(f.word(1)), Term(f.word(2)), Term(f.word(3)));
+            if a.as_small() != Some(arity as i64) {
+                let s = p.base + base as usize;
+                let args = p.heap.list(&p.regs[s..s + arity as usize].to_vec());
+                let inner = p.heap.tuple(&[f, args]);
+                return Err(Exception::error(p.heap.tuple(&[Term::atom(atom::BADARITY), inner])));
+            }
+            call_mfa(p, pos, m, fname, base, arity, tail)
+        }
+        _ => Err(Exception::error(p.heap.tuple(&[Term::atom(atom::BADFUN), f]))),
+    }
+}
+
+/// Writes the elements of the list `args` into `R[base..]`; returns how many.
+pub(crate) fn spread_args(p: &mut Process, base: u16, args: Term) -> Result<u32, Exception> {
+    let mut v = Vec::new();
+    let mut t = args;
+    while let Some((h, tl)) = t.as_cons() {
+        v.push(h);
+        t = tl;
+    }
+    if !t.is_nil() {
+        return Err(Exception::badarg());
+    }
+    let s = p.base + base as usize;
+    if p.regs.len() < s + v.len() + 1 {
+        p.regs.resize(s + v.len() + 1, Term::NIL);
+    }
+    p.regs[s..s + v.len()].copy_from_slice(&v);
+    Ok(v.len() as u32)
+}

@@ -1,0 +1,622 @@
+//! The interpreter loop: runs one process's bytecode until it returns from
+//! its first function, raises past its last handler, or must wait.
+//!
+//! Dispatch arms stay thin: they decode operands, call a function named by
+//! domain (`number::arith`, `calls::enter`, `bits::get`...) and store the
+//! result. The hot small-integer cases of `Arith` and `TestCompare` are
+//! inlined here because `fib` spends most of its time in them.
+//!
+//! Safe points (where the heap may be collected) are function entries: every
+//! call and tail call checks `heap.needs_gc()`. Nothing but registers, the
+//! process dictionary and `scratch` may hold heap terms across one.
+//!
+//! Reductions: one per call, tail call and fun call, and one per message
+//! examined by a receive, as in BEAM. The budget per time slice lives with
+//! the scheduler; this sequential loop only counts.
+
+mod bits;
+mod calls;
+mod raise;
+
+use crate::atom;
+use crate::exception::{Class, Exception};
+use crate::module::{FunctionCode, Module};
+use crate::opcode::{ArithOp, CmpOp, Label, Op, TypeTest};
+use crate::process::{Frame, Handler, Process};
+use crate::term::Term;
+use crate::vm::Vm;
+use std::sync::Arc;
+
+pub use raise::{describe_exception, StackEntry};
+
+/// How a process's run ended.
+pub enum Outcome {
+    /// `main` returned this value.
+    Returned(Term),
+    /// `halt(N)` was called.
+    Halted(i32),
+    /// An exception nobody caught; `trace` is innermost first.
+    Uncaught { class: Class, reason: Term, trace: Vec<StackEntry> },
+}
+
+/// Where execution is: module, function, instruction.
+#[derive(Clone, Copy)]
+pub struct Pos {
+    pub module: &'static Module,
+    pub func: u32,
+    pub pc: u32,
+}
+
+impl Pos {
+    #[inline]
+    fn code(&self) -> &'static FunctionCode {
+        &self.module.functions[self.func as usize]
+    }
+}
+
+/// Runs `module:main/1` (or `main/0`) with `args` as a list of strings, in a
+/// fresh process, to completion.
+pub fn run_main(vm: &Arc<Vm>, module: atom::Atom, args: &[String]) -> Result<(Process, Outcome), String> {
+    let (mi, _) = vm.module(module)?.ok_or_else(|| format!("module {} not found", module.name()))?;
+    let m = vm.module_ref(mi);
+    let main = atom::MAIN;
+    let mut p = Process::new(vm.clone(), vm.make_pid());
+    let (func, arity) = match m.function(main, 1) {
+        Some(f) => (f, 1),
+        None => match m.function(main, 0) {
+            Some(f) => (f, 0),
+            None => return Err(format!("{} has no function main/1", m.file)),
+        },
+    };
+    if arity == 1 {
+        let strs: Vec<Term> = args
+            .iter()
+            .map(|a| {
+                let chars: Vec<Term> = a.chars().map(|c| Term::small(c as i64)).collect();
+                p.heap.list(&chars)
+            })
+            .collect();
+        let list = p.heap.list(&strs);
+        p.regs.push(list);
+    }
+    let outcome = run(&mut p, Pos { module: m, func, pc: 0 }, arity);
+    vm.flush();
+    Ok((p, outcome))
+}
+
+/// Enters function `pos.func` with its `arity` arguments in `p.regs[0..]`
+/// and runs until it returns.
+pub fn run(p: &mut Process, pos: Pos, arity: u32) -> Outcome {
+    p.base = 0;
+    p.regs.resize(pos.code().frame_size.max(arity) as usize, Term::NIL);
+    match execute(p, pos) {
+        Ok(v) => Outcome::Returned(v),
+        Err(e) => {
+            if let Some(code) = *p.vm.halt.lock() {
+                return Outcome::Halted(code);
+            }
+            let trace = raise::trace_entries(p, e.trace);
+            Outcome::Uncaught { class: e.exc.class, reason: e.exc.reason, trace }
+        }
+    }
+}
+
+/// An exception with the stack trace term built when it was raised.
+pub(crate) struct Raised {
+    pub exc: Exception,
+    pub trace: Term,
+}
+
+macro_rules! reg {
+    ($p:expr, $r:expr) => {
+        $p.regs[$p.base + $r as usize]
+    };
+}
+
+/// The main loop.
+fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
+    let mut code: &'static [Op] = &pos.code().code;
+    let mut pc = pos.pc as usize;
+    loop {
+        let op = code[pc];
+        pc += 1;
+        // `fail!(e)` raises `e` from the current instruction: unwinds to the
+        // innermost handler or returns it to the caller of `execute`.
+        macro_rules! fail {
+            ($e:expr) => {{
+                let exc: Exception = $e;
+                pos.pc = (pc - 1) as u32;
+                match raise::unwind(p, &mut pos, exc) {
+                    Ok(()) => {
+                        code = &pos.code().code;
+                        pc = pos.pc as usize;
+                        continue;
+                    }
+                    Err(r) => return Err(r),
+                }
+            }};
+        }
+        macro_rules! try_ {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => fail!(e),
+                }
+            };
+        }
+        // After a call changes `pos`, reload the code and pc.
+        macro_rules! jump_to_pos {
+            () => {{
+                code = &pos.code().code;
+                pc = pos.pc as usize;
+                continue;
+            }};
+        }
+        match op {
+            Op::Move { dst, src } => reg!(p, dst) = reg!(p, src),
+            Op::LoadConst { dst, value } => reg!(p, dst) = value,
+
+            Op::Arith { op, dst, a, b } => {
+                let (x, y) = (reg!(p, a), reg!(p, b));
+                if let (Some(i), Some(j)) = (x.as_small(), y.as_small()) {
+                    let r = match op {
+                        ArithOp::Add => Term::small_checked(i + j),
+                        ArithOp::Sub => Term::small_checked(i - j),
+                        _ => None,
+                    };
+                    if let Some(r) = r {
+                        reg!(p, dst) = r;
+                        continue;
+                    }
+                }
+                reg!(p, dst) = try_!(crate::number::arith(&mut p.heap, op, x, y));
+            }
+            Op::Negate { dst, src, neg } => {
+                let x = reg!(p, src);
+                reg!(p, dst) = if neg {
+                    try_!(crate::number::negate(&mut p.heap, x))
+                } else if x.is_number() {
+                    x
+                } else {
+                    fail!(Exception::badarith())
+                };
+            }
+            Op::Bnot { dst, src } => reg!(p, dst) = try_!(crate::number::bnot(&mut p.heap, reg!(p, src))),
+            Op::Compare { op, dst, a, b } => reg!(p, dst) = Term::bool(compare(op, reg!(p, a), reg!(p, b))),
+            Op::TestCompare { op, a, b, fail } => {
+                if !compare(op, reg!(p, a), reg!(p, b)) {
+                    pc = fail.at();
+                }
+            }
+            Op::TestType { test, src, fail } => {
+                if !type_test(test, reg!(p, src)) {
+                    pc = fail.at();
+                }
+            }
+            Op::TestTuple { src, arity, fail } => {
+                let t = reg!(p, src);
+                if !(t.is_tuple() && crate::term::header_size(t.header()) == arity as usize) {
+                    pc = fail.at();
+                }
+            }
+            Op::TestConst { src, value, fail } => {
+                let t = reg!(p, src);
+                if t != value && !(value.is_boxed() && crate::compare::eq_exact(t, value)) {
+                    pc = fail.at();
+                }
+            }
+            Op::TestTrue { src, fail } => {
+                if !reg!(p, src).is_atom_eq(atom::TRUE) {
+                    pc = fail.at();
+                }
+            }
+            Op::GetElement { dst, src, idx } => {
+                reg!(p, dst) = Term(reg!(p, src).word(1 + idx as usize));
+            }
+            Op::GetList { hd, tl, src } => {
+                let t = reg!(p, src);
+                reg!(p, hd) = t.head();
+                reg!(p, tl) = t.tail();
+            }
+            Op::MapGet { dst, map, key, fail } => {
+                let m = reg!(p, map);
+                match if m.is_map() { crate::map::map_get(m, reg!(p, key)) } else { None } {
+                    Some(v) => reg!(p, dst) = v,
+                    None => pc = fail.at(),
+                }
+            }
+
+            Op::Jump { target } => pc = target.at(),
+            Op::JumpIfTrue { src, target } => {
+                if reg!(p, src).is_atom_eq(atom::TRUE) {
+                    pc = target.at();
+                }
+            }
+            Op::JumpIfFalse { src, target } => {
+                if reg!(p, src).is_atom_eq(atom::FALSE) {
+                    pc = target.at();
+                }
+            }
+
+            Op::MakeTuple { dst, base, n } => {
+                let s = p.base + base as usize;
+                let t = p.heap.tuple(&p.regs[s..s + n as usize]);
+                reg!(p, dst) = t;
+            }
+            Op::MakeCons { dst, hd, tl } => {
+                let t = p.heap.cons(reg!(p, hd), reg!(p, tl));
+                reg!(p, dst) = t;
+            }
+            Op::MakeFun { dst, lambda, base, n } => {
+                let s = p.base + base as usize;
+                let code_word = ((pos.module.index as u64) << 32) | lambda as u64;
+                let t = p.heap.closure(code_word, &p.regs[s..s + n as usize]);
+                reg!(p, dst) = t;
+            }
+            Op::MakeExport { dst, m, f, a } => {
+                let (mt, ft, at) = (reg!(p, m), reg!(p, f), reg!(p, a));
+                match (mt.is_atom(), ft.is_atom(), at.as_small()) {
+                    (true, true, Some(n)) if (0..=255).contains(&n) => {
+                        reg!(p, dst) = p.heap.export_fun(mt, ft, n as usize)
+                    }
+                    _ => fail!(Exception::badarg()),
+                }
+            }
+            Op::MakeMap { dst, base, n } => {
+                let s = p.base + base as usize;
+                let mut pairs: Vec<(Term, Term)> =
+                    (0..n as usize).map(|i| (p.regs[s + 2 * i], p.regs[s + 2 * i + 1])).collect();
+                reg!(p, dst) = p.heap.map_from_pairs(&mut pairs);
+            }
+            Op::MapPut { dst, src, base, n, exact } => {
+                let m = reg!(p, src);
+                if !m.is_map() {
+                    let r = p.heap.tuple(&[Term::atom(atom::BADMAP), m]);
+                    fail!(Exception::error(r));
+                }
+                let s = p.base + base as usize;
+                let pairs: Vec<(Term, Term)> =
+                    (0..n as usize).map(|i| (p.regs[s + 2 * i], p.regs[s + 2 * i + 1])).collect();
+                match crate::map::map_put_many(&mut p.heap, m, &pairs, exact) {
+                    Ok(t) => reg!(p, dst) = t,
+                    Err(k) => {
+                        let r = p.heap.tuple(&[Term::atom(atom::BADKEY), k]);
+                        fail!(Exception::error(r));
+                    }
+                }
+            }
+
+            Op::Call { func, base, arity } => {
+                pos.pc = pc as u32;
+                calls::push_frame(p, pos, base);
+                pos = Pos { module: pos.module, func, pc: 0 };
+                calls::enter(p, pos, arity);
+                jump_to_pos!();
+            }
+            Op::TailCall { func, base, arity } => {
+                calls::shift_args(p, base, arity);
+                pos = Pos { module: pos.module, func, pc: 0 };
+                calls::enter(p, pos, arity);
+                jump_to_pos!();
+            }
+            Op::CallExt { import, base, arity } => {
+                pos.pc = pc as u32;
+                let target = try_!(calls::resolve_import(p, pos.module, import));
+                match try_!(calls::call_target(p, pos, target, base, arity, false)) {
+                    calls::Next::Continue => {}
+                    calls::Next::Enter(new) => {
+                        pos = new;
+                        jump_to_pos!();
+                    }
+                    calls::Next::Return => {
+                        // A BIF in tail position returned: return its value.
+                        let v = reg!(p, base);
+                        match calls::return_to_caller(p, &mut pos, v) {
+                            Some(()) => jump_to_pos!(),
+                            None => return Ok(v),
+                        }
+                    }
+                }
+            }
+            Op::TailCallExt { import, base, arity } => {
+                pos.pc = pc as u32;
+                let target = try_!(calls::resolve_import(p, pos.module, import));
+                match try_!(calls::call_target(p, pos, target, base, arity, true)) {
+                    calls::Next::Continue => {}
+                    calls::Next::Enter(new) => {
+                        pos = new;
+                        jump_to_pos!();
+                    }
+                    calls::Next::Return => {
+                        let v = reg!(p, base);
+                        match calls::return_to_caller(p, &mut pos, v) {
+                            Some(()) => jump_to_pos!(),
+                            None => return Ok(v),
+                        }
+                    }
+                }
+            }
+            Op::CallFun { base, arity } | Op::TailCallFun { base, arity } => {
+                let tail = matches!(op, Op::TailCallFun { .. });
+                pos.pc = pc as u32;
+                let f = reg!(p, base + arity as u16);
+                match try_!(calls::call_fun(p, pos, f, base, arity, tail)) {
+                    calls::Next::Continue => {}
+                    calls::Next::Enter(new) => {
+                        pos = new;
+                        jump_to_pos!();
+                    }
+                    calls::Next::Return => {
+                        let v = reg!(p, base);
+                        match calls::return_to_caller(p, &mut pos, v) {
+                            Some(()) => jump_to_pos!(),
+                            None => return Ok(v),
+                        }
+                    }
+                }
+            }
+            Op::Apply { base, arity } | Op::TailApply { base, arity } => {
+                let tail = matches!(op, Op::TailApply { .. });
+                pos.pc = pc as u32;
+                let (m, f) = (reg!(p, base), reg!(p, base + 1));
+                let s = p.base + base as usize;
+                p.regs.copy_within(s + 2..s + 2 + arity as usize, s);
+                match try_!(calls::call_mfa(p, pos, m, f, base, arity, tail)) {
+                    calls::Next::Continue => {}
+                    calls::Next::Enter(new) => {
+                        pos = new;
+                        jump_to_pos!();
+                    }
+                    calls::Next::Return => {
+                        let v = reg!(p, base);
+                        match calls::return_to_caller(p, &mut pos, v) {
+                            Some(()) => jump_to_pos!(),
+                            None => return Ok(v),
+                        }
+                    }
+                }
+            }
+            Op::ApplyList { base } => {
+                pos.pc = pc as u32;
+                let (m, f, args) = (reg!(p, base), reg!(p, base + 1), reg!(p, base + 2));
+                let arity = try_!(calls::spread_args(p, base, args));
+                match try_!(calls::call_mfa(p, pos, m, f, base, arity, false)) {
+                    calls::Next::Continue => {}
+                    calls::Next::Enter(new) => {
+                        pos = new;
+                        jump_to_pos!();
+                    }
+                    calls::Next::Return => unreachable!("non-tail apply returns in place"),
+                }
+            }
+            Op::ApplyFunList { base } => {
+                pos.pc = pc as u32;
+                let (f, args) = (reg!(p, base), reg!(p, base + 1));
+                let arity = try_!(calls::spread_args(p, base, args));
+                let fslot = p.base + base as usize + arity as usize;
+                if p.regs.len() <= fslot {
+                    p.regs.resize(fslot + 1, Term::NIL);
+                }
+                p.regs[fslot] = f;
+                match try_!(calls::call_fun(p, pos, f, base, arity, false)) {
+                    calls::Next::Continue => {}
+                    calls::Next::Enter(new) => {
+                        pos = new;
+                        jump_to_pos!();
+                    }
+                    calls::Next::Return => unreachable!("non-tail apply returns in place"),
+                }
+            }
+            Op::CallBif { bif, dst, base, arity, fail } => {
+                let s = p.base + base as usize;
+                let mut args = [Term::NIL; 8];
+                let n = arity as usize;
+                let argv: Vec<Term>;
+                let args: &[Term] = if n <= 8 {
+                    args[..n].copy_from_slice(&p.regs[s..s + n]);
+                    &args[..n]
+                } else {
+                    argv = p.regs[s..s + n].to_vec();
+                    &argv
+                };
+                match (crate::bif::get(bif).f)(p, args) {
+                    Ok(v) => reg!(p, dst) = v,
+                    Err(_) if fail != Label::NONE => pc = fail.at(),
+                    Err(mut e) => {
+                        if e.args.is_none() && e.class == Class::Error {
+                            e.args = p.heap.list(args);
+                        }
+                        pos.pc = (pc - 1) as u32;
+                        let b = crate::bif::get(bif);
+                        match raise::unwind_from_bif(p, &mut pos, e, b.module, b.name) {
+                            Ok(()) => jump_to_pos!(),
+                            Err(r) => return Err(r),
+                        }
+                    }
+                }
+            }
+            Op::Return { src } => {
+                let v = reg!(p, src);
+                match calls::return_to_caller(p, &mut pos, v) {
+                    Some(()) => jump_to_pos!(),
+                    None => return Ok(v),
+                }
+            }
+
+            Op::TryBegin { handler, dst } => {
+                p.handlers.push(Handler {
+                    depth: p.frames.len() as u32,
+                    pc: handler.0,
+                    base: p.base as u32,
+                    dst: (p.base + dst as usize) as u32,
+                });
+            }
+            Op::TryEnd => {
+                p.handlers.pop();
+            }
+            Op::Reraise { class, reason, trace } => {
+                let c = reg!(p, class).as_atom().and_then(Class::from_atom).unwrap_or(Class::Error);
+                let exc = Exception { class: c, reason: reg!(p, reason), args: Term::NONE };
+                let tr = reg!(p, trace);
+                pos.pc = (pc - 1) as u32;
+                match raise::unwind_with_trace(p, &mut pos, exc, tr) {
+                    Ok(()) => jump_to_pos!(),
+                    Err(r) => return Err(r),
+                }
+            }
+            Op::RaiseMatchError { kind, src } => {
+                let v = reg!(p, src);
+                let reason = if v.is_none() { kind } else { p.heap.tuple(&[kind, v]) };
+                fail!(Exception::error(reason));
+            }
+            Op::RaiseFunctionClause { arity } => {
+                let args = p.heap.list(&p.regs[p.base..p.base + arity as usize].to_vec());
+                let mut e = Exception::error(Term::atom(atom::FUNCTION_CLAUSE));
+                e.args = args;
+                fail!(e);
+            }
+
+            Op::RecvPeek { dst, wait } => {
+                let mb = &p.mailbox;
+                if mb.cursor < mb.queue.len() {
+                    reg!(p, dst) = mb.queue[mb.cursor].term;
+                } else {
+                    pc = wait.at();
+                }
+            }
+            Op::RecvNext { loop_ } => {
+                p.mailbox.cursor += 1;
+                p.reductions += 1;
+                pc = loop_.at();
+            }
+            Op::RecvAccept => {
+                let c = p.mailbox.cursor;
+                if let Some(m) = p.mailbox.queue.remove(c) {
+                    if let Some(frag) = m.fragment {
+                        p.heap.attach(frag);
+                    }
+                }
+                p.mailbox.cursor = 0;
+                p.mailbox.mark = None;
+            }
+            Op::RecvWait { timeout, retry } => {
+                let t = reg!(p, timeout);
+                match try_!(receive_wait(p, t)) {
+                    true => pc = retry.at(),
+                    false => {
+                        p.mailbox.cursor = 0;
+                        p.mailbox.mark = None;
+                    }
+                }
+            }
+            Op::RecvMark => {
+                p.mailbox.mark = Some(p.mailbox.queue.len());
+            }
+
+            Op::BsStartMatch { dst, src, fail } => match bits::start_match(p, reg!(p, src)) {
+                Some(ctx) => reg!(p, dst) = ctx,
+                None => pc = fail.at(),
+            },
+            Op::BsGet { dst, ctx, ty, size, unit, flags, fail } => {
+                match try_!(bits::get(p, reg!(p, ctx), ty, size, unit, flags)) {
+                    Some(v) => reg!(p, dst) = v,
+                    None => pc = fail.at(),
+                }
+            }
+            Op::BsSkip { ctx, size, unit, fail } => {
+                if !try_!(bits::skip(p, reg!(p, ctx), size, unit)) {
+                    pc = fail.at();
+                }
+            }
+            Op::BsTestTail { ctx, fail } => {
+                if !bits::at_end(reg!(p, ctx)) {
+                    pc = fail.at();
+                }
+            }
+            Op::BsInit => p.bin_builders.push(Default::default()),
+            Op::BsPut { src, ty, size, unit, flags } => {
+                try_!(bits::put(p, reg!(p, src), ty, size, unit, flags));
+            }
+            Op::BsFinish { dst } => {
+                let b = p.bin_builders.pop().unwrap_or_default();
+                reg!(p, dst) = p.heap.bitstring(&b.bytes, b.bits);
+            }
+        }
+    }
+}
+
+/// Waits in a receive. `Ok(true)`: a new message may match, retry.
+/// `Ok(false)`: the timeout passed. A single process with nothing to wait
+/// for would wait forever: that is a deadlock.
+fn receive_wait(p: &mut Process, timeout: Term) -> Result<bool, Exception> {
+    if p.mailbox.cursor < p.mailbox.queue.len() {
+        return Ok(true);
+    }
+    match timeout.as_small() {
+        Some(ms) if ms >= 0 => {
+            if ms > 0 {
+                p.vm.flush();
+                std::thread::sleep(std::time::Duration::from_millis(ms as u64));
+            }
+            Ok(false)
+        }
+        _ if timeout.is_atom_eq(atom::INFINITY) || timeout.is_none() => {
+            p.vm.flush();
+            Err(Exception::error(Term::atom(atom::atom("deadlock"))))
+        }
+        _ => {
+            let r = p.heap.tuple(&[Term::atom(atom::atom("timeout_value")), timeout]);
+            Err(Exception::error(r))
+        }
+    }
+}
+
+#[inline]
+fn compare(op: CmpOp, a: Term, b: Term) -> bool {
+    if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
+        return match op {
+            CmpOp::Eq | CmpOp::ExactEq => x == y,
+            CmpOp::Ne | CmpOp::ExactNe => x != y,
+            CmpOp::Lt => x < y,
+            CmpOp::Le => x <= y,
+            CmpOp::Gt => x > y,
+            CmpOp::Ge => x >= y,
+        };
+    }
+    use std::cmp::Ordering::*;
+    match op {
+        CmpOp::Eq => crate::compare::eq(a, b),
+        CmpOp::Ne => !crate::compare::eq(a, b),
+        CmpOp::ExactEq => crate::compare::eq_exact(a, b),
+        CmpOp::ExactNe => !crate::compare::eq_exact(a, b),
+        CmpOp::Lt => crate::compare::compare(a, b) == Less,
+        CmpOp::Le => crate::compare::compare(a, b) != Greater,
+        CmpOp::Gt => crate::compare::compare(a, b) == Greater,
+        CmpOp::Ge => crate::compare::compare(a, b) != Less,
+    }
+}
+
+pub fn type_test(test: TypeTest, t: Term) -> bool {
+    match test {
+        TypeTest::Integer => t.is_integer(),
+        TypeTest::Float => t.is_float(),
+        TypeTest::Number => t.is_number(),
+        TypeTest::Atom => t.is_atom(),
+        TypeTest::Boolean => t.is_atom_eq(atom::TRUE) || t.is_atom_eq(atom::FALSE),
+        TypeTest::Tuple => t.is_tuple(),
+        TypeTest::List => t.is_list(),
+        TypeTest::Cons => t.is_cons(),
+        TypeTest::Nil => t.is_nil(),
+        TypeTest::Binary => crate::binary::bits(t).map(|b| b.is_binary()).unwrap_or(false),
+        TypeTest::Bitstring => t.is_bitstring(),
+        TypeTest::Map => t.is_map(),
+        TypeTest::Pid => t.is_pid(),
+        TypeTest::Reference => t.is_ref(),
+        TypeTest::Function => t.is_function(),
+    }
+}
+
+/// Pushes the current position as a return address (used by calls).
+pub(crate) fn frame_of(pos: Pos, base: usize) -> Frame {
+    Frame { module: pos.module, func: pos.func, pc: pos.pc, base: base as u32 }
+}
