@@ -212,3 +212,217 @@ fn random_token_soup_never_panics() {
         let _ = parse_exprs(&source);
     }
 }
+
+/// A compact, span-free rendering of a tree, for the shape table below.
+fn shape(e: &act::syntax::ast::Expr) -> String {
+    use act::syntax::ast::{BinSpec, CallTarget, Expr::*, Qualifier};
+    let list = |es: &[act::syntax::ast::Expr]| es.iter().map(shape).collect::<Vec<_>>().join(" ");
+    let clauses = |cs: &[act::syntax::ast::Clause]| {
+        cs.iter()
+            .map(|c| {
+                let guards = c.guards.iter().map(|g| list(g)).collect::<Vec<_>>().join(" ; ");
+                format!("({} when [{}] -> {})", list(&c.patterns), guards, list(&c.body))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match e {
+        Integer(i, _) => i.to_string(),
+        BigInteger(s, _) => format!("big:{}", s),
+        Float(x, _) => format!("{:?}", x),
+        Atom(a, _) => a.clone(),
+        String(s, _) => format!("{:?}", s.iter().map(|&c| char::from_u32(c).unwrap_or('?')).collect::<std::string::String>()),
+        Var(v, _) => v.clone(),
+        Wildcard(_) => "_".into(),
+        Tuple(es, _) => format!("{{{}}}", list(es)),
+        Nil(_) => "[]".into(),
+        Cons(h, t, _) => format!("[{} | {}]", shape(h), shape(t)),
+        Binary(segs, _) => format!(
+            "<<{}>>",
+            segs.iter()
+                .map(|s| {
+                    let size = s.size.as_ref().map(|e| format!(":{}", shape(e))).unwrap_or_default();
+                    let specs: Vec<std::string::String> = s
+                        .specs
+                        .iter()
+                        .map(|sp| match sp {
+                            BinSpec::Type(t) | BinSpec::Signedness(t) | BinSpec::Endianness(t) => t.clone(),
+                            BinSpec::Unit(u) => format!("unit:{}", u),
+                        })
+                        .collect();
+                    let specs = if specs.is_empty() { std::string::String::new() } else { format!("/{}", specs.join("-")) };
+                    format!("{}{}{}", shape(&s.value), size, specs)
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Map(assocs, _) => format!("#{{{}}}", assocs_shape(assocs)),
+        MapUpdate(m, assocs, _) => format!("{}#{{{}}}", shape(m), assocs_shape(assocs)),
+        Record { name, fields, .. } => format!("#{}{{{}}}", name, fields_shape(fields)),
+        RecordUpdate { expr, name, fields, .. } => format!("{}#{}{{{}}}", shape(expr), name, fields_shape(fields)),
+        RecordAccess { expr, name, field, .. } => format!("{}#{}.{}", shape(expr), name, field),
+        RecordIndex { name, field, .. } => format!("#{}.{}", name, field),
+        Match(a, b, _) => format!("(= {} {})", shape(a), shape(b)),
+        Unary(op, a, _) => format!("({} {})", op.as_str(), shape(a)),
+        Binary2(op, a, b, _) => format!("({} {} {})", op.as_str(), shape(a), shape(b)),
+        AndAlso(a, b, _) => format!("(andalso {} {})", shape(a), shape(b)),
+        OrElse(a, b, _) => format!("(orelse {} {})", shape(a), shape(b)),
+        Send(a, b, _) => format!("(! {} {})", shape(a), shape(b)),
+        Call { target, args, .. } => {
+            let t = match target {
+                CallTarget::Local(n, _) => n.clone(),
+                CallTarget::Remote(m, f) => format!("{}:{}", shape(m), shape(f)),
+                CallTarget::Fun(f) => format!("<{}>", shape(f)),
+            };
+            format!("(call {} {})", t, list(args)).replace(" )", ")")
+        }
+        Fun { name, clauses: cs, .. } => format!("(fun {}{})", name.clone().map(|n| n + " ").unwrap_or_default(), clauses(cs)),
+        FunRef { name, arity, .. } => format!("(fun {}/{})", name, arity),
+        FunRemote { module, name, arity, .. } => format!("(fun {}:{}/{})", shape(module), shape(name), shape(arity)),
+        Block(es, _) => format!("(begin {})", list(es)),
+        Case(e, cs, _) => format!("(case {} {})", shape(e), clauses(cs)),
+        If(cs, _) => format!("(if {})", clauses(cs)),
+        Receive { clauses: cs, after, .. } => format!(
+            "(receive {}{})",
+            clauses(cs),
+            after.as_ref().map(|a| format!(" after {} -> {}", shape(&a.timeout), list(&a.body))).unwrap_or_default()
+        ),
+        Try { body, of_clauses, catch_clauses, after, .. } => format!(
+            "(try {} of {} catch {} after {})",
+            list(body),
+            clauses(of_clauses),
+            catch_clauses
+                .iter()
+                .map(|c| format!(
+                    "({}:{}:{} when {} -> {})",
+                    c.class.as_ref().map(shape).unwrap_or("-".into()),
+                    shape(&c.reason),
+                    c.stack.as_ref().map(|s| s.0.clone()).unwrap_or("-".into()),
+                    c.guards.len(),
+                    list(&c.body)
+                ))
+                .collect::<Vec<_>>()
+                .join(" "),
+            list(after)
+        ),
+        Catch(e, _) => format!("(catch {})", shape(e)),
+        ListComp(e, qs, _) | BinComp(e, qs, _) => {
+            let kind = if matches!(e.as_ref(), Binary(..)) && matches!(e, _) { "lc" } else { "lc" };
+            let qs: Vec<std::string::String> = qs
+                .iter()
+                .map(|q| match q {
+                    Qualifier::Generator(p, e, _) => format!("{} <- {}", shape(p), shape(e)),
+                    Qualifier::BitGenerator(p, e, _) => format!("{} <= {}", shape(p), shape(e)),
+                    Qualifier::Filter(f) => shape(f),
+                })
+                .collect();
+            format!("({} {} || {})", kind, shape(e), qs.join(", "))
+        }
+        Error(_) => "ERROR".into(),
+    }
+}
+
+fn assocs_shape(assocs: &[act::syntax::ast::MapAssoc]) -> String {
+    assocs
+        .iter()
+        .map(|a| format!("{} {} {}", shape(&a.key), if a.exact { ":=" } else { "=>" }, shape(&a.value)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn fields_shape(fields: &[act::syntax::ast::RecordField]) -> String {
+    fields.iter().map(|f| format!("{} = {}", f.name, shape(&f.value))).collect::<Vec<_>>().join(", ")
+}
+
+/// Source expressions and the tree each must parse to: precedence,
+/// associativity, literals and every construct's shape.
+const SHAPES: &[(&str, &str)] = &[
+    ("1 + 2 * 3", "(+ 1 (* 2 3))"),
+    ("1 - 2 - 3", "(- (- 1 2) 3)"),
+    ("A ++ B ++ C", "(++ A (++ B C))"),
+    ("A -- B ++ C", "(-- A (++ B C))"),
+    ("X = Y = 1", "(= X (= Y 1))"),
+    ("P ! Q ! m", "(! P (! Q m))"),
+    ("a orelse b andalso c", "(orelse a (andalso b c))"),
+    ("a andalso b andalso c", "(andalso a (andalso b c))"),
+    ("A == 1 andalso not B", "(andalso (== A 1) (not B))"),
+    ("- A * B", "(* (- A) B)"),
+    ("- - 1", "(- (- 1))"),
+    ("bnot 1 band 2 bor 3", "(bor (band (bnot 1) 2) 3)"),
+    ("1 + 2 < 3 * 4", "(< (+ 1 2) (* 3 4))"),
+    ("A div B rem C", "(rem (div A B) C)"),
+    ("catch X = 1", "(catch (= X 1))"),
+    ("X = catch 1", "(= X (catch 1))"),
+    ("1 + catch 2 * 3", "(+ 1 (catch (* 2 3)))"),
+    ("- catch 1", "(- (catch 1))"),
+    ("a andalso catch b orelse c", "(andalso a (catch (orelse b c)))"),
+    ("X = catch a, b", "(= X (catch a)) b"),
+    ("f(catch a)", "(call f (catch a))"),
+    ("a or b and c", "(or a (and b c))"),
+    ("f(1, 2)", "(call f 1 2)"),
+    ("m:f()", "(call m:f)"),
+    ("M:F(x)", "(call M:F x)"),
+    ("F(x)", "(call <F> x)"),
+    ("(fun g/1)(x)", "(call <(fun g/1)> x)"),
+    ("fun m:f/2", "(fun m:f/2)"),
+    ("fun M:F/A", "(fun M:F/A)"),
+    ("[1, 2 | T]", "[1 | [2 | T]]"),
+    ("[a]", "[a | []]"),
+    ("{}", "{}"),
+    ("{a, {b}}", "{a {b}}"),
+    ("\"ab\" \"cd\"", "\"abcd\""),
+    ("$a + $\\n", "(+ 97 10)"),
+    ("16#ff + 2#11", "(+ 255 3)"),
+    ("99999999999999999999", "big:99999999999999999999"),
+    ("1.5e3", "1500.0"),
+    ("<<X:8/little-signed, B/binary, \"s\", (N+1):4/unit:8>>", "<<X:8/little-signed, B/binary, \"s\", (+ N 1):4/unit:8>>"),
+    ("<<-1:8>>", "<<(- 1):8>>"),
+    ("#{a => 1, b := 2}", "#{a => 1, b := 2}"),
+    ("M#{a => 1}#{b => 2}", "M#{a => 1}#{b => 2}"),
+    ("#r{a = 1, _ = 2}", "#r{a = 1, _ = 2}"),
+    ("R#r.a#s.b", "R#r.a#s.b"),
+    ("R#r{a = 1}#r.a", "R#r{a = 1}#r.a"),
+    ("#r.f", "#r.f"),
+    ("[X || X <- L, X > 1]", "(lc X || X <- L, (> X 1))"),
+    ("<< <<X>> || <<X>> <= B >>", "(lc <<X>> || <<X>> <= B)"),
+    ("case X of 1 -> a; _ when X > 1, X < 5; X == 0 -> b end", "(case X (1 when [] -> a) (_ when [(> X 1) (< X 5) ; (== X 0)] -> b))"),
+    ("if X -> a; true -> b end", "(if ( when [X] -> a) ( when [true] -> b))"),
+    ("receive after 10 -> t end", "(receive  after 10 -> t)"),
+    ("receive M -> M after T -> t end", "(receive (M when [] -> M) after T -> t)"),
+    ("try f() of X -> X catch E -> E; error:R:S when R -> R after ok end",
+     "(try (call f) of (X when [] -> X) catch (-:E:- when 0 -> E) (error:R:S when 1 -> R) after ok)"),
+    ("fun F(0) -> 1; F(N) -> N end", "(fun F (0 when [] -> 1) (N when [] -> N))"),
+    ("fun () -> ok end", "(fun ( when [] -> ok))"),
+    ("begin a, b end", "(begin a b)"),
+];
+
+#[test]
+fn expressions_have_the_right_shape() {
+    let mut failures = Vec::new();
+    for (source, want) in SHAPES {
+        match parse_exprs(&format!("{}.", source)) {
+            Ok(exprs) => {
+                let got = exprs.iter().map(shape).collect::<Vec<_>>().join(" ");
+                if got != *want {
+                    failures.push(format!("{}\n   want {}\n    got {}", source, want, got));
+                }
+            }
+            Err(d) => failures.push(format!("{}\n   {}", source, render(&d, "shape", &format!("{}.", source), false))),
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn macros_expand_like_epp() {
+    let source = "-module(m).\n-define(S(E), ??E).\nf() -> {?S(1 + foo(x)), ?LINE, ?FUNCTION_NAME, ?FUNCTION_ARITY, ?MODULE_STRING}.\n";
+    let module = parse_module(source).unwrap();
+    let act::syntax::ast::Form::Function(f) = &module.forms[1] else { panic!() };
+    assert_eq!(shape(&f.clauses[0].body[0]), "{\"1 + foo(x)\" 3 f 0 \"m\"}");
+    // Without -module and without a default, ?MODULE is an error.
+    let errors = parse_module("f() -> ?MODULE.").unwrap_err();
+    assert!(errors[0].message.contains("no `-module`"), "{:?}", errors);
+    // Recursive macros stop.
+    let errors = parse_module("-define(A, ?B).\n-define(B, ?A).\nf() -> ?A.").unwrap_err();
+    assert!(errors[0].message.contains("expands into itself"), "{:?}", errors);
+}
