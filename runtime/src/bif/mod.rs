@@ -11,6 +11,7 @@ pub mod convert;
 pub mod erlang;
 pub mod etf;
 pub mod floatfmt;
+pub mod hash;
 pub mod numbers;
 pub mod tuples;
 pub mod types;
@@ -41,7 +42,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, etf::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
