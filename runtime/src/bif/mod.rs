@@ -12,6 +12,7 @@ pub mod erlang;
 pub mod etf;
 pub mod floatfmt;
 pub mod hash;
+pub mod io;
 pub mod numbers;
 pub mod tuples;
 pub mod types;
@@ -42,7 +43,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {

@@ -64,21 +64,6 @@ impl<'a> Ctx<'a> {
 
 // ---- small term-reading helpers shared by the printers ----
 
-/// The elements of a proper list, or `None` for an improper one (or a non-list).
-pub(crate) fn proper_list(t: Term) -> Option<Vec<Term>> {
-    let mut v = Vec::new();
-    let mut t = t;
-    while let Some((h, tl)) = t.as_cons() {
-        v.push(h);
-        t = tl;
-    }
-    if t.is_nil() {
-        Some(v)
-    } else {
-        None
-    }
-}
-
 /// The keys and values of a map, in stored order (`term.rs`: word 1 = n,
 /// then n keys, then n values). This is `maps:iterator` order for OTP's
 /// small (flat) maps: key term order.
@@ -235,13 +220,13 @@ mod tests {
     fn run_cases(data: &[u8]) {
         let mut h = Heap::new();
         let mut d = Decoder { b: data, i: 1 };
-        let cases = proper_list(d.term(&mut h)).unwrap();
+        let cases = crate::list::to_vec(d.term(&mut h)).unwrap();
         assert!(cases.len() >= 100, "only {} cases", cases.len());
         let mut failures = Vec::new();
         for case in &cases {
             let c = case.as_tuple().unwrap();
             let fmt: Vec<u32> = crate::binary::bytes(c[0]).unwrap().iter().map(|&b| b as u32).collect();
-            let args = proper_list(c[1]).unwrap();
+            let args = crate::list::to_vec(c[1]).unwrap();
             let want = match crate::binary::bytes(c[2]) {
                 Some(b) => Ok(String::from_utf8(b.to_vec()).unwrap()),
                 None => Err(()),

@@ -1,0 +1,428 @@
+//! `io` and `io_lib` BIFs: formatted output through `format/`.
+//!
+//! OTP routes `io:format` through an I/O server process; we format in the
+//! calling process and write the bytes straight to the VM's standard
+//! output, one call at a time, which gives the same bytes for a program
+//! whose output goes to one device.
+//!
+//! **The device encoding.** An escript's standard output starts in
+//! `latin1` mode: characters up to 255 are written as one byte each and
+//! larger ones as the text `\x{20AC}`. After
+//! `io:setopts([{encoding, unicode}])` every character is written as
+//! UTF-8. The mode is one flag for the whole OS process (`STDOUT_UNICODE`)
+//! because standard output is one device for the whole OS process too.
+
+use super::BifDef;
+use crate::atom::{self, Atom};
+use crate::exception::{BifResult, Exception};
+use crate::format::{self, fmt, pretty, write, Ctx, Encoding};
+use crate::list;
+use crate::process::Process;
+use crate::term::Term;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub const BIFS: &[BifDef] = &[
+    ("io", "format", 1, io_format_1),
+    ("io", "format", 2, io_format_2),
+    ("io", "format", 3, io_format_3),
+    ("io", "fwrite", 1, io_format_1),
+    ("io", "fwrite", 2, io_format_2),
+    ("io", "fwrite", 3, io_format_3),
+    ("io", "put_chars", 1, io_put_chars_1),
+    ("io", "put_chars", 2, io_put_chars_2),
+    ("io", "nl", 0, io_nl_0),
+    ("io", "nl", 1, io_nl_1),
+    ("io", "write", 1, io_write_1),
+    ("io", "write", 2, io_write_2),
+    ("io", "setopts", 1, io_setopts_1),
+    ("io", "setopts", 2, io_setopts_2),
+    ("io", "getopts", 0, io_getopts_0),
+    ("io", "getopts", 1, io_getopts_1),
+    ("io", "printable_range", 0, io_printable_range_0),
+    ("io_lib", "format", 2, io_lib_format_2),
+    ("io_lib", "fwrite", 2, io_lib_format_2),
+    ("io_lib", "write", 1, io_lib_write_1),
+    ("io_lib", "write", 2, io_lib_write_2),
+    ("io_lib", "print", 1, io_lib_print_1),
+    ("io_lib", "print", 4, io_lib_print_4),
+    ("io_lib", "write_atom", 1, io_lib_write_atom_1),
+    ("io_lib", "write_string", 1, io_lib_write_string_1),
+    ("io_lib", "write_char", 1, io_lib_write_char_1),
+    ("io_lib", "nl", 0, io_lib_nl_0),
+    ("io_lib", "printable_list", 1, io_lib_printable_list_1),
+    ("io_lib", "printable_latin1_list", 1, io_lib_printable_list_1),
+    ("io_lib", "printable_unicode_list", 1, io_lib_printable_unicode_list_1),
+    ("io_lib", "char_list", 1, io_lib_char_list_1),
+    ("io_lib", "deep_char_list", 1, io_lib_deep_char_list_1),
+];
+
+/// Whether standard output is in `unicode` mode (see the module doc).
+static STDOUT_UNICODE: AtomicBool = AtomicBool::new(false);
+
+/// Where output goes.
+#[derive(Clone, Copy)]
+enum Device {
+    Stdout,
+    Stderr,
+}
+
+/// An I/O device argument: `standard_io`, `user`, a pid (taken to be the
+/// group leader), or `standard_error`.
+fn device(t: Term) -> Result<Device, Exception> {
+    if t.is_pid() {
+        return Ok(Device::Stdout);
+    }
+    match t.as_atom().map(|a| a.name()) {
+        Some(n) if &*n == "standard_io" || &*n == "user" => Ok(Device::Stdout),
+        Some(n) if &*n == "standard_error" => Ok(Device::Stderr),
+        _ => Err(Exception::badarg()),
+    }
+}
+
+/// Characters as the device's bytes (see the module doc).
+pub fn encode_for_device(chars: &str, unicode: bool) -> Vec<u8> {
+    if unicode {
+        return chars.as_bytes().to_vec();
+    }
+    let mut out = Vec::with_capacity(chars.len());
+    for c in chars.chars() {
+        let c = c as u32;
+        if c <= 255 {
+            out.push(c as u8);
+        } else {
+            out.extend_from_slice(format!("\\x{{{c:X}}}").as_bytes());
+        }
+    }
+    out
+}
+
+fn emit(p: &Process, dev: Device, chars: &str) {
+    let bytes = encode_for_device(chars, STDOUT_UNICODE.load(Ordering::Relaxed));
+    match dev {
+        Device::Stdout => p.vm.write_stdout(&bytes),
+        Device::Stderr => {
+            p.vm.flush();
+            let _ = std::io::stderr().write_all(&bytes);
+        }
+    }
+}
+
+/// The format argument as characters: a string, a binary (its bytes as
+/// Latin-1 characters) or an atom. Nested lists and binaries inside a
+/// string are literal text in OTP, so their `~` are doubled here.
+fn format_chars(t: Term) -> Result<Vec<u32>, Exception> {
+    if let Some(a) = t.as_atom() {
+        return Ok(a.name().chars().map(|c| c as u32).collect());
+    }
+    if t.is_bitstring() {
+        let b = crate::binary::bytes(t).ok_or_else(Exception::badarg)?;
+        return Ok(b.iter().map(|&b| b as u32).collect());
+    }
+    let mut out = Vec::new();
+    let mut t = t;
+    while let Some((h, tl)) = t.as_cons() {
+        if let Some(c) = h.as_small().filter(|c| (0..=0x10FFFF).contains(c)) {
+            out.push(c as u32);
+        } else {
+            let s = list::chardata_to_string(h).ok_or_else(Exception::badarg)?;
+            for c in s.chars() {
+                if c == '~' {
+                    out.push('~' as u32);
+                }
+                out.push(c as u32);
+            }
+        }
+        t = tl;
+    }
+    if !t.is_nil() {
+        return Err(Exception::badarg());
+    }
+    Ok(out)
+}
+
+/// Names closures as `#Fun<Module.Index.Uniq>` from the module table.
+fn with_ctx<R>(p: &Process, enc: Encoding, f: impl FnOnce(&Ctx) -> R) -> R {
+    let vm = p.vm.clone();
+    let namer = move |code: u64| {
+        let m = vm.module_at((code >> 32) as usize);
+        let l = m.lambdas.get(code as u32 as usize);
+        (m.name.name().to_string(), l.map_or(code as u32, |l| l.index), l.map_or(0, |l| l.uniq))
+    };
+    let ctx = Ctx { encoding: enc, fun_namer: Some(&namer) };
+    f(&ctx)
+}
+
+/// `io_lib:format(Fmt, Args)` as a Rust string, or badarg.
+fn format_term(p: &Process, fmt: Term, args: Term) -> Result<String, Exception> {
+    let fmt = format_chars(fmt)?;
+    let args = list::to_vec(args).ok_or_else(Exception::badarg)?;
+    with_ctx(p, Encoding::Latin1, |ctx| fmt::format_with(&fmt, &args, ctx)).map_err(|_| Exception::badarg())
+}
+
+fn ok() -> BifResult {
+    Ok(Term::atom(atom::OK))
+}
+
+fn io_format_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = format_term(p, a[0], Term::NIL)?;
+    emit(p, Device::Stdout, &s);
+    ok()
+}
+
+fn io_format_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = format_term(p, a[0], a[1])?;
+    emit(p, Device::Stdout, &s);
+    ok()
+}
+
+fn io_format_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let dev = device(a[0])?;
+    let s = format_term(p, a[1], a[2])?;
+    emit(p, dev, &s);
+    ok()
+}
+
+fn io_put_chars_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = list::chardata_to_string(a[0]).ok_or_else(Exception::badarg)?;
+    emit(p, Device::Stdout, &s);
+    ok()
+}
+
+fn io_put_chars_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let dev = device(a[0])?;
+    let s = list::chardata_to_string(a[1]).ok_or_else(Exception::badarg)?;
+    emit(p, dev, &s);
+    ok()
+}
+
+fn io_nl_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    emit(p, Device::Stdout, "\n");
+    ok()
+}
+
+fn io_nl_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let dev = device(a[0])?;
+    emit(p, dev, "\n");
+    ok()
+}
+
+fn write_string(p: &Process, t: Term, depth: Option<usize>) -> String {
+    with_ctx(p, Encoding::Latin1, |ctx| {
+        let mut s = String::new();
+        write::write_with(&mut s, t, depth, ctx);
+        s
+    })
+}
+
+fn io_write_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = write_string(p, a[0], None);
+    emit(p, Device::Stdout, &s);
+    ok()
+}
+
+fn io_write_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let dev = device(a[0])?;
+    let s = write_string(p, a[1], None);
+    emit(p, dev, &s);
+    ok()
+}
+
+/// `io:setopts/1,2`: only `{encoding, latin1 | unicode | utf8}` has an
+/// effect; `binary`/`list` options are accepted and ignored.
+fn setopts(opts: Term) -> BifResult {
+    let opts = list::to_vec(opts).ok_or_else(Exception::badarg)?;
+    for o in opts {
+        let Some([k, v]) = o.as_tuple().map(|t| <[Term; 2]>::try_from(t).ok()).flatten() else {
+            if o.is_atom() {
+                continue;
+            }
+            return Err(Exception::badarg());
+        };
+        if k.is_atom_eq(atom::atom("encoding")) {
+            match v.as_atom() {
+                Some(atom::LATIN1) => STDOUT_UNICODE.store(false, Ordering::Relaxed),
+                Some(atom::UNICODE) | Some(atom::UTF8) => STDOUT_UNICODE.store(true, Ordering::Relaxed),
+                _ => return Err(Exception::badarg()),
+            }
+        }
+    }
+    ok()
+}
+
+fn io_setopts_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    setopts(a[0])
+}
+
+fn io_setopts_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    device(a[0])?;
+    setopts(a[1])
+}
+
+/// `[{binary,false},{encoding,latin1}]`, as an escript's standard output reports.
+fn getopts(p: &mut Process) -> BifResult {
+    let enc = if STDOUT_UNICODE.load(Ordering::Relaxed) { atom::UNICODE } else { atom::LATIN1 };
+    let b = p.heap.tuple(&[Term::atom(atom::atom("binary")), Term::bool(false)]);
+    let e = p.heap.tuple(&[Term::atom(atom::atom("encoding")), Term::atom(enc)]);
+    Ok(p.heap.list(&[b, e]))
+}
+
+fn io_getopts_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    getopts(p)
+}
+
+fn io_getopts_1(p: &mut Process, a: &[Term]) -> BifResult {
+    device(a[0])?;
+    getopts(p)
+}
+
+/// The `+pc` printable range; only `latin1` (the default) is supported.
+fn io_printable_range_0(_p: &mut Process, _a: &[Term]) -> BifResult {
+    Ok(Term::atom(atom::LATIN1))
+}
+
+/// A character list term (OTP returns deep lists; a flat one prints the same).
+fn chars_term(p: &mut Process, s: &str) -> Term {
+    list::from_str(&mut p.heap, s)
+}
+
+fn io_lib_format_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = format_term(p, a[0], a[1])?;
+    Ok(chars_term(p, &s))
+}
+
+fn io_lib_write_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = write_string(p, a[0], None);
+    Ok(chars_term(p, &s))
+}
+
+/// `io_lib:write(Term, Depth)`; an options list is read for `{depth, D}`.
+fn io_lib_write_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let depth = if let Some(d) = a[1].as_small() {
+        d
+    } else {
+        let opts = list::to_vec(a[1]).ok_or_else(Exception::badarg)?;
+        let mut d = -1;
+        for o in opts {
+            if let Some([k, v]) = o.as_tuple().and_then(|t| <[Term; 2]>::try_from(t).ok()) {
+                if k.is_atom_eq(atom::atom("depth")) {
+                    d = v.as_small().ok_or_else(Exception::badarg)?;
+                }
+            }
+        }
+        d
+    };
+    let s = write_string(p, a[0], if depth < 0 { None } else { Some(depth as usize) });
+    Ok(chars_term(p, &s))
+}
+
+fn io_lib_print_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = with_ctx(p, Encoding::Latin1, |ctx| pretty::pretty_full(a[0], 1, 80, None, true, ctx));
+    Ok(chars_term(p, &s))
+}
+
+/// `io_lib:print(Term, Column, LineLength, Depth)`.
+fn io_lib_print_4(p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(col), Some(ll), Some(d)) = (a[1].as_small(), a[2].as_small(), a[3].as_small()) else {
+        return Err(Exception::badarg());
+    };
+    let depth = if d < 0 { None } else { Some(d as usize) };
+    let s = with_ctx(p, Encoding::Latin1, |ctx| {
+        pretty::pretty_full(a[0], col.max(1) as usize, ll.max(0) as usize, depth, true, ctx)
+    });
+    Ok(chars_term(p, &s))
+}
+
+fn io_lib_write_atom_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let at: Atom = a[0].as_atom().ok_or_else(Exception::badarg)?;
+    let mut s = String::new();
+    write::write_atom(&mut s, at, Encoding::Unicode);
+    Ok(chars_term(p, &s))
+}
+
+fn io_lib_write_string_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let cs = list::string_of(a[0]).ok_or_else(Exception::badarg)?;
+    let chars: Vec<u32> = cs.chars().map(|c| c as u32).collect();
+    let mut s = String::new();
+    write::write_string(&mut s, &chars, '"', write::StringMode::Unicode);
+    Ok(chars_term(p, &s))
+}
+
+/// `io_lib:write_char/1`: `$a`, `$\n`, and `$\s` for space.
+fn io_lib_write_char_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let c = a[0].as_small().filter(|&c| c >= 0).ok_or_else(Exception::badarg)? as u32;
+    let mut s = String::from("$");
+    if c == ' ' as u32 {
+        s.push_str("\\s");
+    } else {
+        write::string_char(&mut s, write::StringMode::Unicode, c, '\u{10FFFF}');
+    }
+    Ok(chars_term(p, &s))
+}
+
+fn io_lib_nl_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    Ok(chars_term(p, "\n"))
+}
+
+fn io_lib_printable_list_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(format::printable_latin1_list(a[0]).is_some()))
+}
+
+/// A Unicode scalar value that `io_lib:char_list/1` accepts.
+fn is_unicode_char(c: i64) -> bool {
+    (0..0xD800).contains(&c) || (0xE000..0xFFFE).contains(&c) || (0x10000..=0x10FFFF).contains(&c)
+}
+
+fn io_lib_printable_unicode_list_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    let mut t = a[0];
+    while let Some((h, tl)) = t.as_cons() {
+        let ok = match h.as_small() {
+            Some(c) => (32..=126).contains(&c) || (c >= 160 && is_unicode_char(c)) || matches!(c, 8..=13 | 27),
+            None => false,
+        };
+        if !ok {
+            return Ok(Term::bool(false));
+        }
+        t = tl;
+    }
+    Ok(Term::bool(t.is_nil()))
+}
+
+fn io_lib_char_list_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    let mut t = a[0];
+    while let Some((h, tl)) = t.as_cons() {
+        if !h.as_small().is_some_and(is_unicode_char) {
+            return Ok(Term::bool(false));
+        }
+        t = tl;
+    }
+    Ok(Term::bool(t.is_nil()))
+}
+
+fn deep_char_list(t: Term) -> bool {
+    let mut t = t;
+    while let Some((h, tl)) = t.as_cons() {
+        let ok = if h.is_list() { deep_char_list(h) } else { h.as_small().is_some_and(is_unicode_char) };
+        if !ok {
+            return false;
+        }
+        t = tl;
+    }
+    t.is_nil()
+}
+
+fn io_lib_deep_char_list_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(deep_char_list(a[0])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes an escript writes to a latin1 standard output (OTP 25).
+    #[test]
+    fn latin1_device_escapes_wide_chars() {
+        assert_eq!(encode_for_device("é€日", false), b"\xe9\\x{20AC}\\x{65E5}");
+        assert_eq!(encode_for_device("é€", true), "é€".as_bytes());
+    }
+}
