@@ -12,6 +12,8 @@ pub mod erlang;
 pub mod etf;
 pub mod floatfmt;
 pub mod hash;
+pub mod lists;
+pub mod maps;
 pub mod io;
 pub mod numbers;
 pub mod tuples;
@@ -43,7 +45,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {

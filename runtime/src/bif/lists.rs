@@ -1,0 +1,121 @@
+//! The `lists` functions OTP implements natively: `reverse/1,2`,
+//! `keyfind/3`, `keymember/3`, `keysearch/3`, `member/2`, `append/2`.
+
+use super::erlang::{append_lists, arg_usize, badarg};
+use super::BifDef;
+use crate::compare;
+use crate::exception::BifResult;
+use crate::process::Process;
+use crate::term::Term;
+
+pub const BIFS: &[BifDef] = &[
+    ("lists", "reverse", 1, reverse1),
+    ("lists", "reverse", 2, reverse2),
+    ("lists", "keyfind", 3, keyfind),
+    ("lists", "keymember", 3, keymember),
+    ("lists", "keysearch", 3, keysearch),
+    ("lists", "member", 2, member),
+    ("lists", "append", 2, append),
+];
+
+/// `lists:reverse(L, Tail)`: badarg when `L` is not a proper list.
+pub fn reverse_onto(p: &mut Process, l: Term, tail: Term) -> BifResult {
+    let mut acc = tail;
+    let mut t = l;
+    while let Some((h, tl)) = t.as_cons() {
+        acc = p.heap.cons(h, acc);
+        t = tl;
+    }
+    if t.is_nil() {
+        Ok(acc)
+    } else {
+        badarg()
+    }
+}
+
+fn reverse1(p: &mut Process, a: &[Term]) -> BifResult {
+    reverse_onto(p, a[0], Term::NIL)
+}
+fn reverse2(p: &mut Process, a: &[Term]) -> BifResult {
+    reverse_onto(p, a[0], a[1])
+}
+
+/// The first tuple in `list` whose `n`th element is `==` to `key`.
+/// `Err` when `list` is improper (OTP: badarg) or `n` is not >= 1.
+fn keyfind_impl(key: Term, n: Term, list: Term) -> Result<Option<Term>, crate::exception::Exception> {
+    let n = arg_usize(n)?;
+    if n == 0 {
+        return badarg();
+    }
+    let mut t = list;
+    while let Some((h, tl)) = t.as_cons() {
+        if let Some(e) = h.as_tuple() {
+            if e.len() >= n && compare::eq(e[n - 1], key) {
+                return Ok(Some(h));
+            }
+        }
+        t = tl;
+    }
+    if t.is_nil() {
+        Ok(None)
+    } else {
+        badarg()
+    }
+}
+
+fn keyfind(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(keyfind_impl(a[0], a[1], a[2])?.unwrap_or(Term::bool(false)))
+}
+fn keymember(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(keyfind_impl(a[0], a[1], a[2])?.is_some()))
+}
+fn keysearch(p: &mut Process, a: &[Term]) -> BifResult {
+    match keyfind_impl(a[0], a[1], a[2])? {
+        Some(t) => {
+            let value = super::erlang::mk_atom("value");
+            Ok(p.heap.tuple(&[value, t]))
+        }
+        None => Ok(Term::bool(false)),
+    }
+}
+
+/// `lists:member/2` matches (`=:=`).
+fn member(_p: &mut Process, a: &[Term]) -> BifResult {
+    let mut t = a[1];
+    while let Some((h, tl)) = t.as_cons() {
+        if compare::eq_exact(h, a[0]) {
+            return Ok(Term::bool(true));
+        }
+        t = tl;
+    }
+    if t.is_nil() {
+        Ok(Term::bool(false))
+    } else {
+        badarg()
+    }
+}
+
+fn append(p: &mut Process, a: &[Term]) -> BifResult {
+    append_lists(p, a[0], a[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bif::erlang::tests::proc;
+
+    #[test]
+    fn keyfind_uses_equality_member_uses_matching() {
+        let mut p = proc();
+        let f = p.heap.float(1.0);
+        let t = p.heap.tuple(&[f, Term::NIL]);
+        let l = p.heap.list(&[Term::small(7), t]);
+        assert_eq!(keyfind(&mut p, &[Term::small(1), Term::small(1), l]).unwrap(), t);
+        let l2 = p.heap.list(&[f]);
+        assert_eq!(member(&mut p, &[Term::small(1), l2]).unwrap(), Term::bool(false));
+        let r = reverse2(&mut p, &[l, Term::small(9)]).unwrap();
+        assert_eq!(r.head(), t);
+        let imp = p.heap.cons(Term::small(1), Term::small(2));
+        assert!(reverse1(&mut p, &[imp]).is_err());
+    }
+}
