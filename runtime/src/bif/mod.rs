@@ -14,6 +14,7 @@ pub mod floatfmt;
 pub mod hash;
 pub mod lists;
 pub mod maps;
+pub mod math;
 pub mod io;
 pub mod numbers;
 pub mod tuples;
@@ -45,7 +46,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
