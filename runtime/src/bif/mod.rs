@@ -7,6 +7,7 @@
 //! one domain and exports a `BIFS` table; `REGISTRY` gathers them. The
 //! compiler turns calls to a registered `{M, F, A}` into `CallBif`.
 
+pub mod binary;
 pub mod convert;
 pub mod erlang;
 pub mod etf;
@@ -46,7 +47,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, binary::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
