@@ -20,6 +20,7 @@ pub mod io;
 pub mod numbers;
 pub mod tuples;
 pub mod types;
+pub mod unicode;
 
 use crate::atom::{self, Atom};
 use crate::exception::BifResult;
@@ -47,7 +48,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, binary::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS]
+    vec![erlang::BIFS, convert::BIFS, binary::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
