@@ -64,14 +64,11 @@ impl<'a> Ctx<'a> {
 
 // ---- small term-reading helpers shared by the printers ----
 
-/// The keys and values of a map, in stored order (`term.rs`: word 1 = n,
-/// then n keys, then n values). This is `maps:iterator` order for OTP's
-/// small (flat) maps: key term order.
+/// The keys and values of a map in iteration order (`map.rs` decides it;
+/// for OTP's small maps it is key term order, as `maps:iterator` gives).
 pub(crate) fn map_pairs(t: Term) -> Vec<(Term, Term)> {
     debug_assert!(t.is_subtag(Subtag::Map));
-    let w = t.payload();
-    let n = w[0] as usize;
-    (0..n).map(|i| (Term(w[1 + i]), Term(w[1 + n + i]))).collect()
+    crate::map::map_keys(t).iter().copied().zip(crate::map::map_values(t).iter().copied()).collect()
 }
 
 /// Whether `c` passes `io_lib:printable_latin1_list/1`'s test for one element.

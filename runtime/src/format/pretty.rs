@@ -574,26 +574,29 @@ fn tail_fits(elen: i64, ld1: i64, col: i64, ll: i64, m: i64, w: i64) -> bool {
     }
 }
 
-/// `pp_pairs_tail/9`.
+/// `pp_pairs_tail/9` (its tail recursion as a loop: maps can be long).
 #[allow(clippy::too_many_arguments)]
 fn pp_pairs_tail(out: &mut String, l: Rest, col0: i64, col: i64, ll: i64, m: i64, tind: i64, ind: i64, ld: i64, w: i64) {
-    let Some((p, ps)) = l.split() else {
-        if matches!(l.end, End::Dots) {
-            out.push_str(",...");
+    let (mut l, mut col, mut w) = (l, col, w);
+    while let Some((p, ps)) = l.split() {
+        let ld1 = last_depth(ps, ld);
+        let elen = 1 + p.len;
+        if tail_fits(elen, ld1, col, ll, m, w) && pair_is_flat(p) {
+            out.push(',');
+            write_if(out, p);
+            col += elen;
+            w += elen;
+        } else {
+            out.push_str(",\n");
+            spaces(out, ind);
+            let pw = pp_pair(out, p, col0, ll, m, tind, ind, ld1, 0);
+            col = col0 + pw;
+            w = pw;
         }
-        return;
-    };
-    let ld1 = last_depth(ps, ld);
-    let elen = 1 + p.len;
-    if tail_fits(elen, ld1, col, ll, m, w) && pair_is_flat(p) {
-        out.push(',');
-        write_if(out, p);
-        pp_pairs_tail(out, ps, col0, col + elen, ll, m, tind, ind, ld, w + elen);
-    } else {
-        out.push_str(",\n");
-        spaces(out, ind);
-        let pw = pp_pair(out, p, col0, ll, m, tind, ind, ld1, 0);
-        pp_pairs_tail(out, ps, col0, col0 + pw, ll, m, tind, ind, ld, pw);
+        l = ps;
+    }
+    if matches!(l.end, End::Dots) {
+        out.push_str(",...");
     }
 }
 
@@ -633,7 +636,7 @@ fn pp_list(out: &mut String, l: Rest, col0: i64, ll: i64, m: i64, tind: i64, ind
     pp_tail(out, es, col0, col0 + we, ll, m, tind, ind, ld, s, w + we);
 }
 
-/// `pp_tail/10`.
+/// `pp_tail/10` (its tail recursion as a loop: lists can be long).
 #[allow(clippy::too_many_arguments)]
 fn pp_tail(
     out: &mut String,
@@ -648,20 +651,23 @@ fn pp_tail(
     s: char,
     w: i64,
 ) {
-    if let Some((e, es)) = l.split() {
+    let (mut l, mut col, mut w) = (l, col, w);
+    while let Some((e, es)) = l.split() {
         let ld1 = last_depth(es, ld);
         let elen = 1 + e.len;
         if tail_fits(elen, ld1, col, ll, m, w) && e.is_leaf() {
             out.push(',');
             write_if(out, e);
-            pp_tail(out, es, col0, col + elen, ll, m, tind, ind, ld, s, w + elen);
+            col += elen;
+            w += elen;
         } else {
             out.push_str(",\n");
             spaces(out, ind);
             let we = pp_element(out, e, col0, ll, m, tind, ind, ld1, 0);
-            pp_tail(out, es, col0, col0 + we, ll, m, tind, ind, ld, s, we);
+            col = col0 + we;
+            w = we;
         }
-        return;
+        l = es;
     }
     match l.end {
         End::Nil => {}
@@ -792,18 +798,24 @@ fn cind_map(l: Rest, col: i64, ll: i64, m: i64, ind: i64, ld: i64, w: i64) -> Ci
     cind_pairs_tail(ps, col, col + pw, ll, m, ind, ld, w + pw)
 }
 
-/// `cind_pairs_tail/8`.
+/// `cind_pairs_tail/8` (as a loop).
 #[allow(clippy::too_many_arguments)]
 fn cind_pairs_tail(l: Rest, col0: i64, col: i64, ll: i64, m: i64, ind: i64, ld: i64, w: i64) -> Cind {
-    let Some((p, ps)) = l.split() else { return Ok(ind) };
-    let ld1 = last_depth(ps, ld);
-    let elen = 1 + p.len;
-    if tail_fits(elen, ld1, col, ll, m, w) && pair_is_flat(p) {
-        cind_pairs_tail(ps, col0, col + elen, ll, m, ind, ld, w + elen)
-    } else {
-        let pw = cind_pair(p, col0, ll, m, ind, ld1, 0)?;
-        cind_pairs_tail(ps, col0, col0 + pw, ll, m, ind, ld, pw)
+    let (mut l, mut col, mut w) = (l, col, w);
+    while let Some((p, ps)) = l.split() {
+        let ld1 = last_depth(ps, ld);
+        let elen = 1 + p.len;
+        if tail_fits(elen, ld1, col, ll, m, w) && pair_is_flat(p) {
+            col += elen;
+            w += elen;
+        } else {
+            let pw = cind_pair(p, col0, ll, m, ind, ld1, 0)?;
+            col = col0 + pw;
+            w = pw;
+        }
+        l = ps;
     }
+    Ok(ind)
 }
 
 /// `cind_pair/7`.
@@ -825,18 +837,22 @@ fn cind_list(l: Rest, col0: i64, ll: i64, m: i64, ind: i64, ld: i64, w: i64) -> 
     cind_tail(es, col0, col0 + we, ll, m, ind, ld, w + we)
 }
 
-/// `cind_tail/8`.
+/// `cind_tail/8` (as a loop).
 #[allow(clippy::too_many_arguments)]
 fn cind_tail(l: Rest, col0: i64, col: i64, ll: i64, m: i64, ind: i64, ld: i64, w: i64) -> Cind {
-    if let Some((e, es)) = l.split() {
+    let (mut l, mut col, mut w) = (l, col, w);
+    while let Some((e, es)) = l.split() {
         let ld1 = last_depth(es, ld);
         let elen = 1 + e.len;
-        return if tail_fits(elen, ld1, col, ll, m, w) && e.is_leaf() {
-            cind_tail(es, col0, col + elen, ll, m, ind, ld, w + elen)
+        if tail_fits(elen, ld1, col, ll, m, w) && e.is_leaf() {
+            col += elen;
+            w += elen;
         } else {
             let we = cind_element(e, col0, ll, m, ind, ld1, 0)?;
-            cind_tail(es, col0, col0 + we, ll, m, ind, ld, we)
-        };
+            col = col0 + we;
+            w = we;
+        }
+        l = es;
     }
     match l.end {
         End::Nil | End::Dots => Ok(ind),
