@@ -88,6 +88,21 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
 
     // The form stops short.
     if *tok == Tok::Dot {
+        // `name(...)` then `.`: a forgotten `-` before an attribute, or a
+        // function head without a body.
+        if let (Some(Tok::Atom(name)), Some(Tok::RParen), true) =
+            (form.first().map(|t| &t.tok), previous.map(|t| &t.tok), expects(expected, "->"))
+        {
+            if ATTRIBUTE_NAMES.contains(&name.as_str()) {
+                return Diagnostic::error(form[0].span, format!("missing `-` before the attribute `{}`", name))
+                    .with_label(format!("write `-{}(...)`", name))
+                    .with_note("attributes start with `-`; without it this reads as a function head");
+            }
+            if let Some(f) = function_name(form) {
+                return Diagnostic::error(span, format!("the clause of `{}` has no body", f))
+                    .with_label("expected `->` and a body before this `.`");
+            }
+        }
         return Diagnostic::error(span, "unexpected `.`").with_label("the form ends here, but it is not complete");
     }
 
@@ -106,11 +121,17 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
         };
     }
 
-    // `name(` at the start of a line after a complete clause: the previous
+    // Where the unexpected token stands on its line: first on the line, and
+    // in the first column (where functions start).
+    let before = &source[..l_of(span).min(source.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let starts_line = before[line_start..].trim().is_empty() && (line_start > 0 || previous.is_some());
+    let first_column = starts_line && line_start == before.len();
+
+    // `name(` in the first column after a complete clause: the previous
     // function lacks its `.`.
     if let (Tok::Atom(next), Some(Tok::LParen)) = (tok, form.get(index + 1).map(|t| &t.tok)) {
-        let starts_line = source[..l_of(span).min(source.len())].trim_end_matches([' ', '\t', '\r']).ends_with('\n');
-        if starts_line && open_at(form, index).is_empty() && ends_expression(previous.map(|t| &t.tok)) {
+        if first_column && open_at(form, index).is_empty() && ends_expression(previous.map(|t| &t.tok)) {
             if let Some(f) = function_name(form) {
                 let prev = previous.unwrap().span;
                 let same = f.split('/').next() == Some(next.as_str());
@@ -150,6 +171,12 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
         };
     }
 
+    if *tok == Tok::Maybe {
+        return Diagnostic::error(span, "`maybe` expressions are not supported")
+            .with_label("`maybe` is a reserved word")
+            .with_note("use `case` to match each step; to use `maybe` as an atom, quote it: `'maybe'`");
+    }
+
     // A reserved word where an atom would do.
     if let Some(word) = tok.keyword() {
         if expects(expected, "atom") {
@@ -161,6 +188,13 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
 
     // Two expressions side by side.
     if starts_expression(tok) && ends_expression(previous.map(|t| &t.tok)) && expects(expected, ",") {
+        if starts_line {
+            // The previous line's expression is complete: its `,` is missing.
+            let prev = previous.unwrap().span;
+            return Diagnostic::error(prev, "expected `,` at the end of this line")
+                .with_label("add `,` after this")
+                .with_secondary(span, "the next expression starts here");
+        }
         return Diagnostic::error(span, format!("unexpected {}", tok))
             .with_label("expected an operator or `,` before this")
             .with_note("is a `,` missing?");
@@ -184,6 +218,13 @@ fn unclosed(form: &[Token], index: usize, at: Span, why: &str) -> Option<Diagnos
         .with_secondary(at, format!("{}; expected `{}` before it", why, closer_text(closer))),
     )
 }
+
+/// Attribute names, for "missing `-` before the attribute".
+const ATTRIBUTE_NAMES: &[&str] = &[
+    "module", "export", "import", "record", "define", "behaviour", "behavior", "compile", "spec", "type", "opaque",
+    "callback", "export_type", "mode", "vsn", "author", "include", "include_lib", "ifdef", "ifndef", "endif", "undef",
+    "on_load", "nifs", "dialyzer", "file", "feature",
+];
 
 fn l_of(span: Span) -> usize {
     span.start as usize
