@@ -418,7 +418,7 @@ fn macros_expand_like_epp() {
     let source = "-module(m).\n-define(S(E), ??E).\nf() -> {?S(1 + foo(x)), ?LINE, ?FUNCTION_NAME, ?FUNCTION_ARITY, ?MODULE_STRING}.\n";
     let module = parse_module(source).unwrap();
     let act::syntax::ast::Form::Function(f) = &module.forms[1] else { panic!() };
-    assert_eq!(shape(&f.clauses[0].body[0]), "{\"1 + foo(x)\" 3 f 0 \"m\"}");
+    assert_eq!(shape(&f.clauses[0].body[0]), "{\"1 + foo ( x )\" 3 f 0 \"m\"}");
     // Without -module and without a default, ?MODULE is an error.
     let errors = parse_module("f() -> ?MODULE.").unwrap_err();
     assert!(errors[0].message.contains("no `-module`"), "{:?}", errors);

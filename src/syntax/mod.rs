@@ -5,7 +5,7 @@
 //! 1. [`lexer`]: text to tokens (logos); lexical errors are collected and
 //!    lexing goes on.
 //! 2. [`preprocess`]: splits the tokens into forms at each form-ending `.`,
-//!    runs `-define`/`-ifdef`... and expands macros.
+//!    runs `-define`/`-ifdef`/`-if`... ([`condition`]) and expands macros.
 //! 3. [`forms`]: each form on its own: depth guard, then the lalrpop grammar
 //!    (`grammar/act.lalrpop`, actions in [`actions`]), then attribute
 //!    classification and clause checks. A syntax error in one form never
@@ -17,6 +17,7 @@
 pub mod ast;
 
 mod actions;
+mod condition;
 mod escape;
 mod forms;
 pub mod lexer;

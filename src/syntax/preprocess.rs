@@ -7,14 +7,18 @@
 //! an expansion points at the `?NAME` that caused it; tokens of an argument
 //! keep their own spans.
 //!
-//! Not supported, each with a diagnostic: `-include`, `-include_lib`, `-if`
-//! and `-elif` (their conditions are expressions epp evaluates).
+//! `-if(Cond).` and `-elif(Cond).` evaluate constant conditions (see
+//! [`super::condition`]). Not supported, with a diagnostic: `-include` and
+//! `-include_lib` (Act compiles one file at a time).
 
 use std::collections::HashMap;
 
 use super::ast::Span;
+use super::condition::evaluate_condition;
+use super::grammar::ReplExprsParser;
 use super::lexer::Token;
 use super::nesting::{closer_of, is_closer};
+use super::parse_error::syntax_error;
 use super::token::Tok;
 use super::ParseOptions;
 use crate::diagnostic::Diagnostic;
@@ -31,9 +35,13 @@ struct Macro {
     body: Vec<Token>,
 }
 
-/// One `-ifdef`/`-ifndef` level: whether its current branch is kept.
+/// One `-ifdef`/`-ifndef`/`-if` level.
 struct Conditional {
+    /// Whether the current branch's forms are kept.
     keep: bool,
+    /// Whether some branch was kept already (or none ever may be, because
+    /// the enclosing branch is skipped): later `-elif`/`-else` are skipped.
+    taken: bool,
     seen_else: bool,
     span: Span,
 }
@@ -120,36 +128,50 @@ impl<'a> Preprocessor<'a> {
                     Some(macro_name) => self.is_defined(&macro_name),
                     None => false,
                 };
-                self.conditionals.push(Conditional { keep: defined == (name == "ifdef"), seen_else: false, span });
+                let keep = keeping && defined == (name == "ifdef");
+                self.conditionals.push(Conditional { keep, taken: keep || !keeping, seen_else: false, span });
             }
-            "if" | "elif" => {
-                if keeping {
+            "if" => {
+                let keep = keeping && self.condition(form, span);
+                self.conditionals.push(Conditional { keep, taken: keep || !keeping, seen_else: false, span });
+            }
+            "elif" => {
+                let parent_keeps = self.parent_keeps();
+                let Some(c) = self.conditionals.last() else {
                     self.diagnostics.push(
-                        Diagnostic::error(span, format!("`-{}` is not supported", name))
-                            .with_label("conditions are not evaluated")
-                            .with_note("use `-ifdef(NAME).` or `-ifndef(NAME).`"),
+                        Diagnostic::error(span, "`-elif` without `-if`").with_label("nothing to continue"),
                     );
+                    return true;
+                };
+                if c.seen_else {
+                    self.diagnostics.push(Diagnostic::error(span, "`-elif` after `-else`").with_label("misplaced"));
                 }
-                if name == "if" {
-                    self.conditionals.push(Conditional { keep: false, seen_else: false, span });
+                let keep = parent_keeps && !c.taken && self.condition(form, span);
+                let c = self.conditionals.last_mut().unwrap();
+                c.keep = keep;
+                c.taken |= keep;
+            }
+            "else" => {
+                let parent_keeps = self.parent_keeps();
+                match self.conditionals.last_mut() {
+                    Some(c) if !c.seen_else => {
+                        c.keep = parent_keeps && !c.taken;
+                        c.taken = true;
+                        c.seen_else = true;
+                    }
+                    Some(_) => self.diagnostics.push(
+                        Diagnostic::error(span, "a second `-else` in the same conditional").with_label("duplicate `-else`"),
+                    ),
+                    None => self.diagnostics.push(
+                        Diagnostic::error(span, "`-else` without `-if`, `-ifdef` or `-ifndef`")
+                            .with_label("nothing to continue"),
+                    ),
                 }
             }
-            "else" => match self.conditionals.last_mut() {
-                Some(c) if !c.seen_else => {
-                    c.keep = !c.keep;
-                    c.seen_else = true;
-                }
-                Some(_) => self.diagnostics.push(
-                    Diagnostic::error(span, "a second `-else` in the same conditional").with_label("duplicate `-else`"),
-                ),
-                None => self.diagnostics.push(
-                    Diagnostic::error(span, "`-else` without `-ifdef` or `-ifndef`").with_label("nothing to continue"),
-                ),
-            },
             "endif" => {
                 if self.conditionals.pop().is_none() {
                     self.diagnostics.push(
-                        Diagnostic::error(span, "`-endif` without `-ifdef` or `-ifndef`").with_label("nothing to end"),
+                        Diagnostic::error(span, "`-endif` without `-if`, `-ifdef` or `-ifndef`").with_label("nothing to end"),
                     );
                 }
             }
@@ -168,6 +190,65 @@ impl<'a> Preprocessor<'a> {
             _ => return false,
         }
         true
+    }
+
+    /// Whether the branch enclosing the innermost conditional is kept.
+    fn parent_keeps(&self) -> bool {
+        let n = self.conditionals.len();
+        self.conditionals[..n.saturating_sub(1)].iter().all(|c| c.keep)
+    }
+
+    /// Evaluates the condition of `-if(Cond).` or `-elif(Cond).`; an
+    /// error is reported and counts as false.
+    fn condition(&mut self, form: &[Token], span: Span) -> bool {
+        let n = form.len();
+        if n < 6 || form[2].tok != Tok::LParen || form[n - 1].tok != Tok::Dot || form[n - 2].tok != Tok::RParen {
+            self.diagnostics.push(
+                Diagnostic::error(span, "malformed conditional").with_label("expected `-if(Condition).`"),
+            );
+            return false;
+        }
+        // `defined(NAME)` is answered before NAME could be expanded.
+        let raw = &form[3..n - 2];
+        let mut rewritten = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            let toks: Vec<&Tok> = raw[i..(i + 4).min(raw.len())].iter().map(|t| &t.tok).collect();
+            if let [Tok::Atom(d), Tok::LParen, Tok::Atom(m) | Tok::Var(m), Tok::RParen] = toks.as_slice() {
+                if d == "defined" {
+                    let answer = if self.is_defined(m) { "true" } else { "false" };
+                    rewritten.push(Token { tok: Tok::Atom(answer.into()), span: raw[i].span.to(raw[i + 3].span) });
+                    i += 4;
+                    continue;
+                }
+            }
+            rewritten.push(raw[i].clone());
+            i += 1;
+        }
+        let mut expanded = Vec::new();
+        self.expand(&rewritten, &mut expanded, 0, &None);
+        expanded.push(form[n - 1].clone());
+        let input = expanded.iter().map(|t| Ok((t.span.start as usize, t.tok.clone(), t.span.end as usize)));
+        match ReplExprsParser::new().parse(input) {
+            Ok(exprs) if exprs.len() == 1 => match evaluate_condition(&exprs[0]) {
+                Ok(b) => b,
+                Err(d) => {
+                    self.diagnostics.push(d);
+                    false
+                }
+            },
+            Ok(exprs) => {
+                let extra = exprs[1].span();
+                self.diagnostics.push(
+                    Diagnostic::error(extra, "a condition is a single expression").with_label("unexpected `,` before this"),
+                );
+                false
+            }
+            Err(e) => {
+                self.diagnostics.push(syntax_error(e, &expanded, self.source));
+                false
+            }
+        }
     }
 
     /// The `NAME` of `-ifdef(NAME).`, `-ifndef(NAME).` or `-undef(NAME).`.
@@ -347,12 +428,12 @@ impl<'a> Preprocessor<'a> {
             let tok = &m.body[j].tok;
             if *tok == Tok::QuestionQuestion {
                 if let Some(k) = m.body.get(j + 1).and_then(|t| param_index(&t.tok)) {
-                    let text = match (args[k].first(), args[k].last()) {
-                        (Some(first), Some(last)) => {
-                            self.source.get(first.span.start as usize..last.span.end as usize).unwrap_or("")
-                        }
-                        _ => "",
-                    };
+                    // epp writes the argument's tokens separated by spaces.
+                    let text = args[k]
+                        .iter()
+                        .map(|t| self.source.get(t.span.range()).unwrap_or(""))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     body.push(Token { tok: Tok::String(text.chars().map(|c| c as u32).collect()), span: call_span });
                     j += 2;
                     continue;
