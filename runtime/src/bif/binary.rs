@@ -43,6 +43,9 @@ pub const BIFS: &[BifDef] = &[
     ("binary", "decode_unsigned", 2, decode_unsigned2),
     ("binary", "longest_common_prefix", 1, longest_common_prefix),
     ("binary", "longest_common_suffix", 1, longest_common_suffix),
+    ("binary", "encode_hex", 1, encode_hex1),
+    ("binary", "encode_hex", 2, encode_hex2),
+    ("binary", "decode_hex", 1, decode_hex),
 ];
 
 /// The bytes of a binary argument (not a bitstring) or badarg.
@@ -365,6 +368,35 @@ fn longest_common_prefix(_p: &mut Process, a: &[Term]) -> BifResult {
 }
 fn longest_common_suffix(_p: &mut Process, a: &[Term]) -> BifResult {
     common(a[0], true)
+}
+
+fn encode_hex(p: &mut Process, b: Term, lower: bool) -> BifResult {
+    let b = arg_bin(b)?;
+    let s: String = b.iter().map(|x| if lower { format!("{x:02x}") } else { format!("{x:02X}") }).collect();
+    Ok(p.heap.binary_owned(s.into_bytes()))
+}
+fn encode_hex1(p: &mut Process, a: &[Term]) -> BifResult {
+    encode_hex(p, a[0], false)
+}
+fn encode_hex2(p: &mut Process, a: &[Term]) -> BifResult {
+    let lower = match &*arg_atom(a[1])?.name() {
+        "lowercase" => true,
+        "uppercase" => false,
+        _ => return badarg(),
+    };
+    encode_hex(p, a[0], lower)
+}
+fn decode_hex(p: &mut Process, a: &[Term]) -> BifResult {
+    let b = arg_bin(a[0])?;
+    if b.len() % 2 != 0 {
+        return badarg();
+    }
+    let digit = |c: u8| (c as char).to_digit(16).ok_or_else(Exception::badarg);
+    let mut out = Vec::with_capacity(b.len() / 2);
+    for pair in b.chunks_exact(2) {
+        out.push((digit(pair[0])? * 16 + digit(pair[1])?) as u8);
+    }
+    Ok(p.heap.binary_owned(out))
 }
 
 #[cfg(test)]

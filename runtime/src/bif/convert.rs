@@ -349,14 +349,13 @@ fn bitstring_to_list(p: &mut Process, a: &[Term]) -> BifResult {
     let whole = b.bit_len / 8;
     let rest = b.bit_len % 8;
     let bytes = b.slice(0, whole * 8).to_bytes().into_owned();
-    let tail = if rest == 0 {
-        Term::NIL
-    } else {
+    let mut v: Vec<Term> = bytes.iter().map(|&x| Term::small(x as i64)).collect();
+    if rest != 0 {
+        // The trailing bits are the last element (a proper list, as OTP).
         let last = b.slice(whole * 8, rest).to_bytes().into_owned();
-        p.heap.bitstring(&last, rest)
-    };
-    let v: Vec<Term> = bytes.iter().map(|&x| Term::small(x as i64)).collect();
-    Ok(p.heap.list_with_tail(&v, tail))
+        v.push(p.heap.bitstring(&last, rest));
+    }
+    Ok(p.heap.list(&v))
 }
 
 fn list_to_bitstring(p: &mut Process, a: &[Term]) -> BifResult {
@@ -449,8 +448,8 @@ mod tests {
         let mut p = proc();
         let b = p.heap.bitstring(&[1, 2, 0xe0], 19);
         let l = bitstring_to_list(&mut p, &[b]).unwrap();
-        let v = list::to_vec(l);
-        assert!(v.is_none()); // improper: ends in a bitstring
+        let v = list::to_vec(l).unwrap();
+        assert_eq!(v.len(), 3); // 1, 2, <<7:3>>
         let back = list_to_bitstring(&mut p, &[l]).unwrap();
         assert!(crate::compare::eq_exact(b, back));
         let bin = p.heap.binary(b"hello");

@@ -104,6 +104,7 @@ pub const BIFS: &[BifDef] = &[
     ("erlang", "error", 3, error2),
     ("erlang", "throw", 1, throw),
     ("erlang", "exit", 1, exit),
+    ("erlang", "raise", 3, raise),
     ("erlang", "self", 0, self_),
     ("erlang", "make_ref", 0, make_ref),
     ("erlang", "node", 0, node),
@@ -347,6 +348,16 @@ fn throw(_p: &mut Process, a: &[Term]) -> BifResult {
 }
 fn exit(_p: &mut Process, a: &[Term]) -> BifResult {
     Err(Exception::exit(a[0]))
+}
+
+/// `erlang:raise(Class, Reason, Stacktrace)`. Gap: the given stack trace
+/// is not installed; the exception carries the raising call's own trace.
+fn raise(_p: &mut Process, a: &[Term]) -> BifResult {
+    let class = arg_atom(a[0]).ok().and_then(crate::exception::Class::from_atom);
+    match class {
+        Some(c) if a[2].is_list() => Err(Exception { class: c, reason: a[1], args: Term::NONE }),
+        _ => badarg(),
+    }
 }
 
 // ---- identity ----

@@ -8,6 +8,7 @@
 //! compiler turns calls to a registered `{M, F, A}` into `CallBif`.
 
 pub mod binary;
+pub mod checksum;
 pub mod convert;
 pub mod erlang;
 pub mod etf;
@@ -48,7 +49,7 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, binary::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
+    vec![erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
 }
 
 pub fn registry() -> &'static Registry {

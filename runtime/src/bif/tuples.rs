@@ -18,6 +18,8 @@ pub const BIFS: &[BifDef] = &[
     ("erlang", "tuple_to_list", 1, tuple_to_list),
     ("erlang", "list_to_tuple", 1, list_to_tuple),
     ("erlang", "size", 1, size),
+    ("erlang", "insert_element", 3, insert_element),
+    ("erlang", "delete_element", 2, delete_element),
 ];
 
 /// The largest tuple we build: BEAM's arity field limit (2^26 - 1,
@@ -78,6 +80,30 @@ fn append_element(p: &mut Process, a: &[Term]) -> BifResult {
     let mut v = t.to_vec();
     v.push(a[1]);
     Ok(p.heap.tuple(&v))
+}
+
+fn insert_element(p: &mut Process, a: &[Term]) -> BifResult {
+    let i = arg_usize(a[0])?;
+    match a[1].as_tuple() {
+        Some(t) if i >= 1 && i <= t.len() + 1 => {
+            let mut v = t.to_vec();
+            v.insert(i - 1, a[2]);
+            Ok(p.heap.tuple(&v))
+        }
+        _ => badarg(),
+    }
+}
+
+fn delete_element(p: &mut Process, a: &[Term]) -> BifResult {
+    let i = arg_usize(a[0])?;
+    match a[1].as_tuple() {
+        Some(t) if i >= 1 && i <= t.len() => {
+            let mut v = t.to_vec();
+            v.remove(i - 1);
+            Ok(p.heap.tuple(&v))
+        }
+        _ => badarg(),
+    }
 }
 
 fn tuple_size(_p: &mut Process, a: &[Term]) -> BifResult {
