@@ -141,8 +141,9 @@ fn format_chars(t: Term) -> Result<Vec<u32>, Exception> {
     Ok(out)
 }
 
-/// Names closures as `#Fun<Module.Index.Uniq>` from the module table.
-fn with_ctx<R>(p: &Process, enc: Encoding, f: impl FnOnce(&Ctx) -> R) -> R {
+/// Runs `f` with a printing context for process `p`: closures are named
+/// `#Fun<Module.Index.Uniq>` from the VM's module table.
+pub(crate) fn with_ctx<R>(p: &Process, enc: Encoding, f: impl FnOnce(&Ctx) -> R) -> R {
     let vm = p.vm.clone();
     let namer = move |code: u64| {
         let m = vm.module_at((code >> 32) as usize);
@@ -284,6 +285,17 @@ fn io_printable_range_0(_p: &mut Process, _a: &[Term]) -> BifResult {
 /// A character list term (OTP returns deep lists; a flat one prints the same).
 fn chars_term(p: &mut Process, s: &str) -> Term {
     list::from_str(&mut p.heap, s)
+}
+
+/// `erlang:display/1`: ERTS's own term printer and a `\r\n` line end
+/// (what OTP 25 writes, even to a pipe). `erlang.rs` registers the BIF;
+/// this is its body.
+#[allow(dead_code)] // until `erlang.rs`'s `display` calls it
+pub(crate) fn erlang_display(p: &mut Process, a: &[Term]) -> BifResult {
+    let mut bytes = with_ctx(p, Encoding::Latin1, |ctx| format::display::display_term(a[0], ctx));
+    bytes.extend_from_slice(b"\r\n");
+    p.vm.write_stdout(&bytes);
+    Ok(Term::bool(true))
 }
 
 fn io_lib_format_2(p: &mut Process, a: &[Term]) -> BifResult {
