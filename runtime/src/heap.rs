@@ -98,6 +98,11 @@ impl Heap {
         self.chunks.last_mut().unwrap().as_mut_ptr()
     }
 
+    /// Asks for a collection at the next safe point (`garbage_collect/0`).
+    pub fn request_gc(&mut self) {
+        self.overflow_words = self.overflow_words.max(1);
+    }
+
     /// Whether the next safe point should collect.
     #[inline]
     pub fn needs_gc(&self) -> bool {
@@ -118,10 +123,11 @@ impl Heap {
     }
 
     /// Makes a message fragment part of this heap.
-    pub fn attach(&mut self, frag: Fragment) {
-        self.off_heap.extend(frag.off_heap);
-        if !frag.words.is_empty() {
-            self.fragments.push(frag.words);
+    pub fn attach(&mut self, mut frag: Fragment) {
+        self.off_heap.append(&mut frag.off_heap);
+        let words = std::mem::take(&mut frag.words);
+        if !words.is_empty() {
+            self.fragments.push(words);
         }
     }
 
@@ -253,6 +259,16 @@ pub struct Fragment {
 // thread moves all of its memory with it; the off-heap objects it references
 // are themselves thread-safe (Arc-counted).
 unsafe impl Send for Fragment {}
+
+impl Drop for Fragment {
+    /// A fragment dropped without being attached (its receiver died)
+    /// releases the off-heap data it referenced.
+    fn drop(&mut self) {
+        for t in self.off_heap.drain(..) {
+            crate::offheap::release(t);
+        }
+    }
+}
 
 impl Drop for Heap {
     fn drop(&mut self) {

@@ -17,6 +17,9 @@ pub struct FunctionCode {
     pub code: Vec<Op>,
     /// (first instruction index, source line), sorted by index.
     pub lines: Vec<(u32, u32)>,
+    /// For each `RecvWait` instruction: the patterns its receive waits
+    /// for, as source text (for the deadlock report).
+    pub receives: Vec<(u32, String)>,
     /// For a lifted lambda: the name shown in stack traces
     /// (`'-main/1-fun-0-'`), else the function's own name.
     pub display_name: Atom,

@@ -69,6 +69,31 @@ pub struct Process {
     pub bin_builders: Vec<crate::bitbuilder::BitBuilder>,
     pub reductions: u64,
     pub vm: Arc<Vm>,
+
+    // ---- scheduling and signals ----
+    /// Where to continue when next scheduled (`None` before the first run).
+    pub pos: Option<crate::interp::Pos>,
+    /// Reductions left in the current time slice.
+    pub budget: i64,
+    /// The shared half of this process (inbox, state). Set at spawn.
+    pub handle: Option<Arc<crate::signal::ProcessHandle>>,
+    /// Signals taken from the inbox, not yet handled.
+    pub signals: VecDeque<crate::signal::Signal>,
+    pub links: Vec<u64>,
+    /// Monitors this process holds: (reference number, monitored pid).
+    pub monitors: Vec<(u64, u64)>,
+    /// Monitors on this process: (reference number, watching pid).
+    pub monitored_by: Vec<(u64, u64)>,
+    pub trap_exit: bool,
+    /// The timer of the receive this process waits in, if it has one.
+    pub wait_timer: Option<u64>,
+    pub timed_out: bool,
+    /// The reason an exit signal decided this process dies with.
+    pub pending_exit: Option<Term>,
+    /// `{M, F, Arity}` this process started in (process_info).
+    pub initial_call: (crate::atom::Atom, crate::atom::Atom, u32),
+    /// `{max_heap_size, Words}`: 0 = no limit.
+    pub max_heap_words: usize,
 }
 
 impl Process {
@@ -86,13 +111,30 @@ impl Process {
             bin_builders: Vec::new(),
             reductions: 0,
             vm,
+            pos: None,
+            budget: 0,
+            handle: None,
+            signals: VecDeque::new(),
+            links: Vec::new(),
+            monitors: Vec::new(),
+            monitored_by: Vec::new(),
+            trap_exit: false,
+            wait_timer: None,
+            timed_out: false,
+            pending_exit: None,
+            initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
+            max_heap_words: 0,
         }
     }
 
     /// Collects the heap now, with every root the process has.
     pub fn collect(&mut self) {
-        let Process { heap, regs, pdict, scratch, .. } = self;
-        crate::gc::collect(heap, &mut [regs.as_mut_slice(), pdict.as_mut_slice(), scratch.as_mut_slice()]);
+        let Process { heap, regs, pdict, scratch, pending_exit, .. } = self;
+        let mut extra: Vec<Term> = pending_exit.iter().copied().collect();
+        crate::gc::collect(heap, &mut [regs.as_mut_slice(), pdict.as_mut_slice(), scratch.as_mut_slice(), extra.as_mut_slice()]);
+        if let Some(r) = pending_exit.as_mut() {
+            *r = extra[0];
+        }
     }
 
     /// Collects when the heap asks for it (or always, under GC stress).

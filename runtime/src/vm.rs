@@ -1,8 +1,11 @@
 //! The VM-wide state every process shares: the module table (and how to load
-//! a module that is not there yet), reference and pid counters, and standard
-//! output.
+//! a module that is not there yet), the process table, timers, the
+//! scheduler, reference and pid counters, standard output, and how the
+//! program ends.
 
-use crate::atom::Atom;
+use crate::atom::{self, Atom};
+use crate::signal::{Payload, Signal};
+use crate::term::Term;
 use crate::module::Module;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
@@ -28,6 +31,26 @@ pub struct Vm {
     pub stdout: Mutex<std::io::BufWriter<std::io::Stdout>>,
     /// The exit status requested by `halt/1`, once asked.
     pub halt: Mutex<Option<i32>>,
+    pub registry: crate::registry::Registry,
+    pub timers: crate::timer::Timers,
+    pub scheduler: std::sync::OnceLock<Arc<crate::scheduler::Scheduler>>,
+    main_pid: std::sync::OnceLock<u64>,
+    /// How the program ended, once it has; the thread that started it waits here.
+    end: Mutex<Option<ProgramEnd>>,
+    end_cv: parking_lot::Condvar,
+    finished: std::sync::atomic::AtomicBool,
+}
+
+/// How a program ended.
+pub enum ProgramEnd {
+    /// `main` returned.
+    Returned,
+    /// `halt(N)`.
+    Halted(i32),
+    /// `main` died of an uncaught exception, or with a non-normal exit reason.
+    Uncaught { description: String, trace: Vec<crate::interp::StackEntry> },
+    /// No process could ever run again (the report is already printed).
+    Deadlock,
 }
 
 impl Vm {
@@ -40,6 +63,13 @@ impl Vm {
             next_pid: AtomicU64::new(80),
             stdout: Mutex::new(std::io::BufWriter::new(std::io::stdout())),
             halt: Mutex::new(None),
+            registry: Default::default(),
+            timers: Default::default(),
+            scheduler: std::sync::OnceLock::new(),
+            main_pid: std::sync::OnceLock::new(),
+            end: Mutex::new(None),
+            end_cv: parking_lot::Condvar::new(),
+            finished: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -102,10 +132,147 @@ impl Vm {
         self.next_pid.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Writes `bytes` to standard output as one piece.
+    /// Writes `bytes` to standard output as one piece. Nothing is written
+    /// once the program has ended (a `halt` in one process stops the output
+    /// of all).
     pub fn write_stdout(&self, bytes: &[u8]) {
         let mut out = self.stdout.lock();
+        if self.is_finished() {
+            return;
+        }
         let _ = out.write_all(bytes);
+    }
+
+    // ---- processes ----
+
+    /// Delivers a signal to `pid` and wakes it. Signals to a dead process
+    /// are answered here for it (a link or monitor gets `noproc`).
+    pub fn signal(self: &Arc<Self>, pid: u64, s: Signal) {
+        match self.registry.get(pid) {
+            Some(h) => match h.deliver(s) {
+                Ok(()) => {
+                    if h.wake() {
+                        self.sched().schedule(h, true);
+                    }
+                }
+                Err(s) => self.answer_for_dead(pid, s),
+            },
+            None => self.answer_for_dead(pid, s),
+        }
+    }
+
+    /// Like `signal`, but a dead target needs no answer.
+    pub fn signal_quiet(self: &Arc<Self>, pid: u64, s: Signal) {
+        if let Some(h) = self.registry.get(pid) {
+            if h.deliver(s).is_ok() && h.wake() {
+                self.sched().schedule(h, true);
+            }
+        }
+    }
+
+    fn answer_for_dead(self: &Arc<Self>, pid: u64, s: Signal) {
+        match s {
+            Signal::Link { from } => {
+                let reason = Payload::copy_of(Term::atom(atom::NOPROC));
+                self.signal_quiet(from, Signal::Exit { from: pid, reason, linked: true });
+            }
+            Signal::Monitor { from, reference } => {
+                let mut h = crate::heap::Heap::new();
+                let r = h.reference(reference);
+                let down = h.tuple(&[Term::atom(atom::DOWN), r, Term::atom(atom::PROCESS), Term::pid(pid), Term::atom(atom::NOPROC)]);
+                self.signal_quiet(from, Signal::Message(Payload::copy_of(down)));
+            }
+            _ => {}
+        }
+    }
+
+    pub fn sched(&self) -> &Arc<crate::scheduler::Scheduler> {
+        self.scheduler.get().expect("scheduler started")
+    }
+
+    pub fn main_pid(&self) -> Option<u64> {
+        self.main_pid.get().copied()
+    }
+
+    pub fn set_main_pid(&self, pid: u64) {
+        let _ = self.main_pid.set(pid);
+    }
+
+    // ---- the end of the program ----
+
+    pub fn is_finished(&self) -> bool {
+        self.finished.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Ends the program (first end wins) and wakes the thread waiting for it.
+    pub fn finish(&self, end: ProgramEnd) {
+        let mut e = self.end.lock();
+        if e.is_some() {
+            return;
+        }
+        self.flush();
+        *e = Some(end);
+        self.finished.store(true, std::sync::atomic::Ordering::Release);
+        self.end_cv.notify_all();
+        if let Some(s) = self.scheduler.get() {
+            s.idle.notify_all();
+        }
+    }
+
+    /// Blocks until the program ends.
+    pub fn wait_end(&self) -> ProgramEnd {
+        let mut e = self.end.lock();
+        loop {
+            if let Some(end) = e.take() {
+                return end;
+            }
+            self.end_cv.wait(&mut e);
+        }
+    }
+
+    /// `halt(Status)`: ends the program; the calling thread never returns
+    /// to run more Erlang code.
+    pub fn halt_program(&self, status: i32) -> ! {
+        *self.halt.lock() = Some(status);
+        self.finish(ProgramEnd::Halted(status));
+        loop {
+            std::thread::park();
+        }
+    }
+
+    pub fn main_exited(&self, exception: &Option<(crate::exception::Class, Term, Term)>, reason: Term) {
+        match exception {
+            Some((class, r, trace)) => {
+                let description = crate::interp::describe_exception(*class, *r);
+                let trace = crate::interp::trace_entries(*trace);
+                self.finish(ProgramEnd::Uncaught { description, trace });
+            }
+            None if reason.is_atom_eq(atom::NORMAL) => self.finish(ProgramEnd::Returned),
+            None => {
+                let description = crate::interp::describe_exception(crate::exception::Class::Exit, reason);
+                self.finish(ProgramEnd::Uncaught { description, trace: Vec::new() });
+            }
+        }
+    }
+
+    /// OTP's error report for a process that died of an uncaught error.
+    pub fn error_report(&self, pid: u64, reason: Term, trace: Term) {
+        let mut h = crate::heap::Heap::new();
+        let pair = h.tuple(&[reason, trace]);
+        let text = crate::format::pretty::pretty(pair, 0, 80, None, true);
+        self.flush();
+        eprintln!("=ERROR REPORT==== {} ===\nError in process <0.{pid}.0> with exit value:\n{text}\n", crate::clock::report_time());
+    }
+
+    /// Prints the deadlock report and ends the program.
+    pub fn report_deadlock(&self) {
+        if self.is_finished() {
+            return;
+        }
+        let report = crate::deadlock::report(self);
+        self.flush();
+        eprint!("{report}");
+        self.finish(ProgramEnd::Deadlock);
     }
 
     pub fn flush(&self) {

@@ -665,6 +665,12 @@ impl FnCompiler<'_, '_> {
         }
         self.emit(Op::RecvNext { loop_: lp });
         self.place(wait);
+        let text: Vec<String> = clauses
+            .iter()
+            .filter_map(|c| c.patterns.first())
+            .map(|p| self.m.source.get(p.span().range()).unwrap_or("_").split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        self.receives.push((self.code.len() as u32, if text.is_empty() { "a timeout".into() } else { text.join(" | ") }));
         self.emit(Op::RecvWait { timeout, retry: lp });
         self.scope = before.clone();
         match after {

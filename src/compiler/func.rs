@@ -46,6 +46,8 @@ pub struct FnCompiler<'c, 'a> {
     pub no_tail: bool,
     /// Inside a guard: calls to non-guard functions are errors.
     pub in_guard: bool,
+    /// (RecvWait instruction index, the patterns it waits for).
+    pub receives: Vec<(u32, String)>,
 }
 
 impl<'c, 'a> FnCompiler<'c, 'a> {
@@ -64,6 +66,7 @@ impl<'c, 'a> FnCompiler<'c, 'a> {
             cur_line: 0,
             no_tail: false,
             in_guard: false,
+            receives: Vec::new(),
         }
     }
 
@@ -193,6 +196,7 @@ impl<'c, 'a> FnCompiler<'c, 'a> {
             frame_size: self.max_reg.max(arity),
             code: self.code,
             lines: self.lines,
+            receives: self.receives,
             display_name: display,
         }
     }

@@ -30,7 +30,7 @@ pub struct ModCtx<'a> {
     /// Counter for lifted funs' names (`-f/1-fun-N-`).
     pub fun_counter: u32,
     pub fresh: super::comprehension::Fresh,
-    _source: std::marker::PhantomData<&'a str>,
+    pub source: &'a str,
 }
 
 impl ModCtx<'_> {
@@ -54,6 +54,7 @@ impl ModCtx<'_> {
             frame_size: arity,
             code: Vec::new(),
             lines: Vec::new(),
+            receives: Vec::new(),
             display_name: a,
         });
         (self.module.functions.len() - 1) as u32
@@ -86,7 +87,7 @@ pub fn compile_module(ast: &ast::Module, opts: &Options) -> Result<Module, Vec<D
         line_starts,
         fun_counter: 0,
         fresh: super::comprehension::Fresh(0),
-        _source: std::marker::PhantomData,
+        source: opts.source,
     };
 
     // Pass 1: the function table, records, imports.

@@ -19,6 +19,7 @@ pub mod maps;
 pub mod math;
 pub mod io;
 pub mod numbers;
+pub mod process;
 pub mod tuples;
 pub mod types;
 pub mod unicode;
@@ -49,7 +50,8 @@ pub struct Registry {
 
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
-    vec![erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
+    // `process` first: its `halt` (which ends the program) wins over any other.
+    vec![process::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
 }
 
 pub fn registry() -> &'static Registry {

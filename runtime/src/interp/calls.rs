@@ -30,6 +30,7 @@ pub(crate) fn push_frame(p: &mut Process, ret: Pos, base: u16) {
 #[inline]
 pub(crate) fn enter(p: &mut Process, pos: Pos, arity: u32) {
     p.reductions += 1;
+    p.budget -= 1;
     let size = pos.code().frame_size.max(arity) as usize;
     p.regs.resize(p.base + size, Term::NIL);
     p.maybe_collect();

@@ -24,20 +24,11 @@ use crate::module::{FunctionCode, Module};
 use crate::opcode::{ArithOp, CmpOp, Label, Op, TypeTest};
 use crate::process::{Frame, Handler, Process};
 use crate::term::Term;
-use crate::vm::Vm;
+use crate::exit::ExitInfo;
+use crate::vm::{ProgramEnd, Vm};
 use std::sync::Arc;
 
-pub use raise::{describe_exception, StackEntry};
-
-/// How a process's run ended.
-pub enum Outcome {
-    /// `main` returned this value.
-    Returned(Term),
-    /// `halt(N)` was called.
-    Halted(i32),
-    /// An exception nobody caught; `trace` is innermost first.
-    Uncaught { class: Class, reason: Term, trace: Vec<StackEntry> },
-}
+pub use raise::{describe_exception, trace_entries, StackEntry};
 
 /// Where execution is: module, function, instruction.
 #[derive(Clone, Copy)]
@@ -49,18 +40,37 @@ pub struct Pos {
 
 impl Pos {
     #[inline]
-    fn code(&self) -> &'static FunctionCode {
+    pub fn code(&self) -> &'static FunctionCode {
         &self.module.functions[self.func as usize]
     }
 }
 
-/// Runs `module:main/1` (or `main/0`) with `args` as a list of strings, in a
-/// fresh process, to completion.
-pub fn run_main(vm: &Arc<Vm>, module: atom::Atom, args: &[String]) -> Result<(Process, Outcome), String> {
+/// How a time slice ended.
+pub enum SliceEnd {
+    /// The budget ran out; run again later.
+    Yield,
+    /// Blocked in a receive; run again when a signal arrives.
+    Wait,
+    /// The process is done.
+    Exit(ExitInfo),
+}
+
+/// What `execute` stopped for.
+enum Flow {
+    Returned,
+    Raised(Raised),
+    Wait,
+    Yield,
+    Killed(Term),
+}
+
+/// Runs `module:main/1` (or `main/0`) with `args` as a list of strings in a
+/// fresh process on `schedulers` scheduler threads, and waits for the
+/// program to end.
+pub fn run_main(vm: &Arc<Vm>, module: atom::Atom, args: &[String], schedulers: usize) -> Result<ProgramEnd, String> {
     let (mi, _) = vm.module(module)?.ok_or_else(|| format!("module {} not found", module.name()))?;
     let m = vm.module_ref(mi);
     let main = atom::MAIN;
-    let mut p = Process::new(vm.clone(), vm.make_pid());
     let (func, arity) = match m.function(main, 1) {
         Some(f) => (f, 1),
         None => match m.function(main, 0) {
@@ -68,6 +78,10 @@ pub fn run_main(vm: &Arc<Vm>, module: atom::Atom, args: &[String]) -> Result<(Pr
             None => return Err(format!("{} has no function main/1", m.file)),
         },
     };
+    let sched = crate::scheduler::Scheduler::new(schedulers);
+    let _ = vm.scheduler.set(sched.clone());
+    let pid = vm.make_pid();
+    let mut p = Box::new(Process::new(vm.clone(), pid));
     if arity == 1 {
         let strs: Vec<Term> = args
             .iter()
@@ -79,25 +93,42 @@ pub fn run_main(vm: &Arc<Vm>, module: atom::Atom, args: &[String]) -> Result<(Pr
         let list = p.heap.list(&strs);
         p.regs.push(list);
     }
-    let outcome = run(&mut p, Pos { module: m, func, pc: 0 }, arity);
+    p.initial_call = (m.name, main, arity);
+    let pos = Pos { module: m, func, pc: 0 };
+    p.regs.resize(pos.code().frame_size.max(arity) as usize, Term::NIL);
+    p.pos = Some(pos);
+    vm.set_main_pid(pid);
+    crate::spawn::install(vm, p).map_err(|_| "cannot create the main process".to_string())?;
+    crate::scheduler::Scheduler::start_threads(&sched, vm);
+    let end = vm.wait_end();
     vm.flush();
-    Ok((p, outcome))
+    Ok(end)
 }
 
-/// Enters function `pos.func` with its `arity` arguments in `p.regs[0..]`
-/// and runs until it returns.
-pub fn run(p: &mut Process, pos: Pos, arity: u32) -> Outcome {
-    p.base = 0;
-    p.regs.resize(pos.code().frame_size.max(arity) as usize, Term::NIL);
+/// Runs one time slice of `p`.
+pub fn run_slice(p: &mut Process) -> SliceEnd {
+    if let Some(reason) = crate::inbox::take_signals(p) {
+        return SliceEnd::Exit(ExitInfo { reason, exception: None });
+    }
+    let Some(pos) = p.pos.take() else {
+        return SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None });
+    };
     match execute(p, pos) {
-        Ok(v) => Outcome::Returned(v),
-        Err(e) => {
-            if let Some(code) = *p.vm.halt.lock() {
-                return Outcome::Halted(code);
-            }
-            let trace = raise::trace_entries(p, e.trace);
-            Outcome::Uncaught { class: e.exc.class, reason: e.exc.reason, trace }
+        Flow::Returned => SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None }),
+        Flow::Raised(r) => {
+            let reason = match r.exc.class {
+                Class::Exit => r.exc.reason,
+                Class::Error => p.heap.tuple(&[r.exc.reason, r.trace]),
+                Class::Throw => {
+                    let nocatch = p.heap.tuple(&[Term::atom(atom::NOCATCH), r.exc.reason]);
+                    p.heap.tuple(&[nocatch, r.trace])
+                }
+            };
+            SliceEnd::Exit(ExitInfo { reason, exception: Some((r.exc.class, r.exc.reason, r.trace)) })
         }
+        Flow::Wait => SliceEnd::Wait,
+        Flow::Yield => SliceEnd::Yield,
+        Flow::Killed(reason) => SliceEnd::Exit(ExitInfo { reason, exception: None }),
     }
 }
 
@@ -113,8 +144,9 @@ macro_rules! reg {
     };
 }
 
-/// The main loop.
-fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
+/// The main loop: runs until the process returns from its first function,
+/// raises past its last handler, must wait, or has used its budget.
+fn execute(p: &mut Process, mut pos: Pos) -> Flow {
     let mut code: &'static [Op] = &pos.code().code;
     let mut pc = pos.pc as usize;
     loop {
@@ -132,7 +164,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                         pc = pos.pc as usize;
                         continue;
                     }
-                    Err(r) => return Err(r),
+                    Err(r) => return Flow::Raised(r),
                 }
             }};
         }
@@ -144,9 +176,14 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                 }
             };
         }
-        // After a call changes `pos`, reload the code and pc.
+        // After a call changes `pos`, reload the code and pc. Function
+        // entries are where a used-up budget ends the slice.
         macro_rules! jump_to_pos {
             () => {{
+                if p.budget <= 0 {
+                    p.pos = Some(pos);
+                    return Flow::Yield;
+                }
                 code = &pos.code().code;
                 pc = pos.pc as usize;
                 continue;
@@ -313,7 +350,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                         let v = reg!(p, base);
                         match calls::return_to_caller(p, &mut pos, v) {
                             Some(()) => jump_to_pos!(),
-                            None => return Ok(v),
+                            None => return Flow::Returned,
                         }
                     }
                 }
@@ -331,7 +368,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                         let v = reg!(p, base);
                         match calls::return_to_caller(p, &mut pos, v) {
                             Some(()) => jump_to_pos!(),
-                            None => return Ok(v),
+                            None => return Flow::Returned,
                         }
                     }
                 }
@@ -350,7 +387,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                         let v = reg!(p, base);
                         match calls::return_to_caller(p, &mut pos, v) {
                             Some(()) => jump_to_pos!(),
-                            None => return Ok(v),
+                            None => return Flow::Returned,
                         }
                     }
                 }
@@ -371,7 +408,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                         let v = reg!(p, base);
                         match calls::return_to_caller(p, &mut pos, v) {
                             Some(()) => jump_to_pos!(),
-                            None => return Ok(v),
+                            None => return Flow::Returned,
                         }
                     }
                 }
@@ -430,7 +467,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                         let b = crate::bif::get(bif);
                         match raise::unwind_from_bif(p, &mut pos, e, b.module, b.name) {
                             Ok(()) => jump_to_pos!(),
-                            Err(r) => return Err(r),
+                            Err(r) => return Flow::Raised(r),
                         }
                     }
                 }
@@ -439,7 +476,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                 let v = reg!(p, src);
                 match calls::return_to_caller(p, &mut pos, v) {
                     Some(()) => jump_to_pos!(),
-                    None => return Ok(v),
+                    None => return Flow::Returned,
                 }
             }
 
@@ -461,7 +498,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                 pos.pc = (pc - 1) as u32;
                 match raise::unwind_with_trace(p, &mut pos, exc, tr) {
                     Ok(()) => jump_to_pos!(),
-                    Err(r) => return Err(r),
+                    Err(r) => return Flow::Raised(r),
                 }
             }
             Op::RaiseMatchError { kind, src } => {
@@ -490,6 +527,10 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
                 pc = loop_.at();
             }
             Op::RecvAccept => {
+                if let Some(t) = p.wait_timer.take() {
+                    p.vm.timers.cancel(t);
+                    p.timed_out = false;
+                }
                 let c = p.mailbox.cursor;
                 if let Some(m) = p.mailbox.queue.remove(c) {
                     if let Some(frag) = m.fragment {
@@ -501,12 +542,20 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
             }
             Op::RecvWait { timeout, retry } => {
                 let t = reg!(p, timeout);
-                match try_!(receive_wait(p, t)) {
-                    true => pc = retry.at(),
-                    false => {
+                match receive_wait(p, t) {
+                    Ok(Wait::Retry) => pc = retry.at(),
+                    Ok(Wait::TimedOut) => {
                         p.mailbox.cursor = 0;
                         p.mailbox.mark = None;
                     }
+                    Ok(Wait::Block) => {
+                        // Resume at this RecvWait, which looks again.
+                        pos.pc = (pc - 1) as u32;
+                        p.pos = Some(pos);
+                        return Flow::Wait;
+                    }
+                    Ok(Wait::Die(reason)) => return Flow::Killed(reason),
+                    Err(e) => fail!(e),
                 }
             }
             Op::RecvMark => {
@@ -545,24 +594,50 @@ fn execute(p: &mut Process, mut pos: Pos) -> Result<Term, Raised> {
     }
 }
 
-/// Waits in a receive. `Ok(true)`: a new message may match, retry.
-/// `Ok(false)`: the timeout passed. A single process with nothing to wait
-/// for would wait forever: that is a deadlock.
-fn receive_wait(p: &mut Process, timeout: Term) -> Result<bool, Exception> {
+enum Wait {
+    /// New messages arrived: match them.
+    Retry,
+    /// The `after` timeout passed: run the `after` branch.
+    TimedOut,
+    /// Nothing to do: end the slice until a signal arrives.
+    Block,
+    /// An exit signal killed the process.
+    Die(Term),
+}
+
+/// A receive found no matching message: take new signals, then decide.
+fn receive_wait(p: &mut Process, timeout: Term) -> Result<Wait, Exception> {
     if p.mailbox.cursor < p.mailbox.queue.len() {
-        return Ok(true);
+        return Ok(Wait::Retry);
+    }
+    if let Some(reason) = crate::inbox::take_signals(p) {
+        return Ok(Wait::Die(reason));
+    }
+    if p.mailbox.cursor < p.mailbox.queue.len() {
+        return Ok(Wait::Retry);
+    }
+    if p.timed_out {
+        p.timed_out = false;
+        p.wait_timer = None;
+        return Ok(Wait::TimedOut);
+    }
+    if timeout.is_none() || timeout.is_atom_eq(atom::INFINITY) {
+        return Ok(Wait::Block);
     }
     match timeout.as_small() {
-        Some(ms) if ms >= 0 => {
-            if ms > 0 {
-                p.vm.flush();
-                std::thread::sleep(std::time::Duration::from_millis(ms as u64));
+        Some(0) => Ok(Wait::TimedOut),
+        Some(ms) if ms > 0 => {
+            if p.wait_timer.is_none() {
+                let id = p.vm.make_ref_id();
+                p.wait_timer = Some(id);
+                let action = crate::timer::TimerAction::Timeout { pid: p.pid, seq: id };
+                let vm = p.vm.clone();
+                vm.timers.start(&vm, id, std::time::Duration::from_millis(ms as u64), action);
             }
-            Ok(false)
+            Ok(Wait::Block)
         }
-        _ if timeout.is_atom_eq(atom::INFINITY) || timeout.is_none() => {
-            p.vm.flush();
-            Err(Exception::error(Term::atom(atom::atom("deadlock"))))
+        _ if timeout.is_bignum() && !crate::number::int_to_big(timeout).map(|b| b.sign() == num_bigint::Sign::Minus).unwrap_or(true) => {
+            Ok(Wait::Block)
         }
         _ => {
             let r = p.heap.tuple(&[Term::atom(atom::atom("timeout_value")), timeout]);
@@ -619,4 +694,14 @@ pub fn type_test(test: TypeTest, t: Term) -> bool {
 /// Pushes the current position as a return address (used by calls).
 pub(crate) fn frame_of(pos: Pos, base: usize) -> Frame {
     Frame { module: pos.module, func: pos.func, pc: pos.pc, base: base as u32 }
+}
+
+/// ` for {ok, X} | stop`: what the receive at `pos` waits for, if known.
+pub fn receive_description(pos: Pos) -> String {
+    pos.code()
+        .receives
+        .iter()
+        .find(|(pc, _)| *pc == pos.pc)
+        .map(|(_, text)| format!(" for {text}"))
+        .unwrap_or_default()
 }

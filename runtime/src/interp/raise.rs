@@ -20,7 +20,8 @@ pub struct StackEntry {
     pub module: String,
     pub function: String,
     pub arity: u32,
-    pub args: Option<Term>,
+    /// The call's arguments, printed, when the trace has them.
+    pub args: Option<String>,
     pub file: String,
     pub line: u32,
 }
@@ -111,7 +112,7 @@ pub(crate) fn unwind_with_trace(p: &mut Process, pos: &mut Pos, exc: Exception, 
 }
 
 /// Reads a stack-trace term back into entries (for printing).
-pub(crate) fn trace_entries(_p: &Process, trace: Term) -> Vec<StackEntry> {
+pub fn trace_entries(trace: Term) -> Vec<StackEntry> {
     let mut out = Vec::new();
     let mut t = trace;
     while let Some((e, rest)) = t.as_cons() {
@@ -124,7 +125,7 @@ pub(crate) fn trace_entries(_p: &Process, trace: Term) -> Vec<StackEntry> {
         let function = el[1].as_atom().map(|a| a.name().to_string()).unwrap_or_default();
         let (arity, args) = match el[2].as_small() {
             Some(n) => (n as u32, None),
-            None => (list_vec(el[2]).map(|v| v.len() as u32).unwrap_or(0), Some(el[2])),
+            None => (list_vec(el[2]).map(|v| v.len() as u32).unwrap_or(0), Some(crate::format::pretty::pretty(el[2], 0, 80, None, true))),
         };
         let mut file = String::new();
         let mut line = 0;
@@ -149,7 +150,7 @@ pub(crate) fn trace_entries(_p: &Process, trace: Term) -> Vec<StackEntry> {
 /// The escript-style description of an uncaught exception, e.g.
 /// `exception error: no match of right hand side value 3`.
 pub fn describe_exception(class: Class, reason: Term) -> String {
-    let p = |t: Term| format!("{t:?}");
+    let p = |t: Term| crate::format::pretty::pretty(t, 0, 80, None, true);
     let class_word = match class {
         Class::Error => "error",
         Class::Throw => "throw",

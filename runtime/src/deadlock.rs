@@ -1,0 +1,35 @@
+//! The deadlock report: printed when no process can ever run again while
+//! `main` has not returned (Erlang would hang; Go reports the same way).
+
+use crate::vm::Vm;
+use std::fmt::Write;
+
+/// `deadlock: all N processes are blocked`, then one line per process:
+/// pid, registered name, current function, and where it waits.
+pub fn report(vm: &Vm) -> String {
+    let handles = vm.registry.handles();
+    let mut out = format!("deadlock: all {} processes are blocked\n", handles.len());
+    for h in handles {
+        let name = vm.registry.name_of(h.pid).map(|a| format!(" ({})", a.name())).unwrap_or_default();
+        let body = h.body.lock();
+        let place = match body.as_ref().and_then(|p| p.pos) {
+            Some(pos) => {
+                let code = pos.code();
+                let line = code.line_at(pos.pc);
+                let waits = crate::interp::receive_description(pos);
+                format!(
+                    "in {}:{}/{}, waiting in receive at {}:{}{}",
+                    pos.module.name.name(),
+                    code.display_name.name(),
+                    code.arity,
+                    pos.module.file,
+                    line,
+                    waits
+                )
+            }
+            None => "not started".to_string(),
+        };
+        let _ = writeln!(out, "  <0.{}.0>{} {}", h.pid, name, place);
+    }
+    out
+}

@@ -1,0 +1,87 @@
+//! A process's death: telling its links and monitors, leaving the process
+//! table, the error report, and ending the program when it was `main`.
+//!
+//! Order (each step relies on the one before):
+//! 1. Close the inbox: from now on senders get their signal back and answer
+//!    for the dead process themselves (`noproc`). Links and monitors that
+//!    arrived before the close are honoured with the real reason.
+//! 2. Send an exit signal to every linked process, a `'DOWN'` message to
+//!    every monitoring process.
+//! 3. Drop the registered name and the table entry; free the heap.
+
+use crate::atom;
+use crate::exception::Class;
+use crate::process::Process;
+use crate::signal::{Payload, ProcessHandle, Signal, EXITED};
+use crate::term::Term;
+use crate::vm::Vm;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// How a process ended.
+pub struct ExitInfo {
+    /// The exit reason, on the dying process's heap.
+    pub reason: Term,
+    /// For an uncaught exception: its class, reason and stack trace (the
+    /// error report and the program's own exit message need them).
+    pub exception: Option<(Class, Term, Term)>,
+}
+
+pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info: ExitInfo) {
+    let reason = info.reason;
+    if let Some(t) = p.wait_timer.take() {
+        vm.timers.cancel(t);
+    }
+    // 1.
+    let late = h.close();
+    for s in late {
+        match s {
+            Signal::Link { from } => {
+                if !p.links.contains(&from) {
+                    p.links.push(from)
+                }
+            }
+            Signal::Unlink { from } => p.links.retain(|&l| l != from),
+            Signal::Monitor { from, reference } => p.monitored_by.push((reference, from)),
+            Signal::Demonitor { reference } => p.monitored_by.retain(|&(r, _)| r != reference),
+            _ => {}
+        }
+    }
+    // 2.
+    for &l in &p.links {
+        vm.signal(l, Signal::Exit { from: p.pid, reason: Payload::copy_of(reason), linked: true });
+    }
+    for &(r, watcher) in &p.monitored_by {
+        let rt = p.heap.reference(r);
+        let down = p.heap.tuple(&[
+            Term::atom(atom::DOWN),
+            rt,
+            Term::atom(atom::PROCESS),
+            Term::pid(p.pid),
+            reason,
+        ]);
+        vm.signal(watcher, Signal::Message(Payload::copy_of(down)));
+    }
+    // Monitors this process held: tell the targets to forget them.
+    for &(r, target) in &p.monitors {
+        vm.signal_quiet(target, Signal::Demonitor { reference: r });
+    }
+    // The error report (OTP: the emulator logs uncaught `error` exceptions).
+    if let Some((Class::Error, r, trace)) = info.exception {
+        if vm.main_pid() != Some(p.pid) {
+            vm.error_report(p.pid, r, trace);
+        }
+    }
+    let is_main = vm.main_pid() == Some(p.pid);
+    if is_main {
+        vm.main_exited(&info.exception, reason);
+    }
+    // 3.
+    if let Some(name) = vm.registry.name_of(p.pid) {
+        vm.registry.unregister(name);
+    }
+    h.state.store(EXITED, Ordering::Release);
+    vm.registry.remove(p.pid);
+    p.handle = None;
+    drop(p);
+}

@@ -1,0 +1,83 @@
+//! A process taking its signals: messages go to the mailbox; links,
+//! monitors and exit signals are handled by Erlang's rules.
+//!
+//! Exit signal rules (Erlang Reference Manual, "Processes", and OTP's
+//! `erlang:exit/2` documentation), for a signal with reason R from F:
+//! - R = `kill` sent by `exit/2` (not by a dying linked process): the
+//!   receiver dies with reason `killed`, trapping or not.
+//! - The receiver traps exits: the signal becomes the message
+//!   `{'EXIT', F, R}`.
+//! - R = `normal`: ignored (unless F is the receiver itself: it dies).
+//! - Otherwise the receiver dies with reason R.
+
+use crate::atom;
+use crate::process::{Message, Process};
+use crate::signal::{Payload, Signal};
+use crate::term::Term;
+
+/// Moves every pending signal into the process. Returns the reason the
+/// process must die with, when an exit signal killed it.
+pub fn take_signals(p: &mut Process) -> Option<Term> {
+    let Some(h) = p.handle.clone() else { return p.pending_exit };
+    h.take_signals(&mut p.signals);
+    while let Some(s) = p.signals.pop_front() {
+        handle(p, s);
+        if p.pending_exit.is_some() {
+            // Dying: the rest of the signals are answered by `exit::terminate`.
+            break;
+        }
+    }
+    p.pending_exit
+}
+
+fn handle(p: &mut Process, s: Signal) {
+    match s {
+        Signal::Message(m) => {
+            p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment) })
+        }
+        Signal::Exit { from, reason, linked } => exit_signal(p, from, reason, linked),
+        Signal::Link { from } => {
+            if !p.links.contains(&from) {
+                p.links.push(from);
+            }
+        }
+        Signal::Unlink { from } => p.links.retain(|&l| l != from),
+        Signal::Monitor { from, reference } => p.monitored_by.push((reference, from)),
+        Signal::Demonitor { reference } => p.monitored_by.retain(|&(r, _)| r != reference),
+        Signal::Timeout { seq } => {
+            if p.wait_timer == Some(seq) {
+                p.timed_out = true;
+            }
+        }
+    }
+}
+
+fn exit_signal(p: &mut Process, from: u64, reason: Payload, linked: bool) {
+    let Payload { term, fragment } = reason;
+    if linked && !p.links.contains(&from) {
+        // The link was removed (unlink/1) after the signal was sent.
+        return;
+    }
+    if linked {
+        p.links.retain(|&l| l != from);
+    }
+    let is_kill = term.is_atom_eq(atom::KILL);
+    if is_kill && !linked {
+        p.pending_exit = Some(Term::atom(atom::KILLED));
+        return;
+    }
+    if p.trap_exit {
+        // The message must live in a fragment of its own: queued messages
+        // are not GC roots (see `process::Mailbox`).
+        let tuple = p.heap.tuple(&[Term::atom(atom::EXIT_UPPER), Term::pid(from), term]);
+        let m = Payload::copy_of(tuple);
+        drop(fragment);
+        p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment) });
+        return;
+    }
+    if term.is_atom_eq(atom::NORMAL) && from != p.pid {
+        return;
+    }
+    p.heap.attach(fragment);
+    p.pending_exit = Some(term);
+}

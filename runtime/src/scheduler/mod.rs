@@ -1,0 +1,231 @@
+//! The scheduler: one OS thread per core running processes in time slices.
+//!
+//! Each worker has a local FIFO run queue (crossbeam-deque `Worker`), a
+//! `runnext` slot, and steals from the others; a global `Injector` takes
+//! work from threads that are not workers (the timer thread, the thread
+//! that starts the program).
+//!
+//! # Finding work (`Worker::next`), in order
+//! 1. Every `GLOBAL_QUEUE_INTERVAL`-th pick, the injector first, so work
+//!    from outside cannot starve behind two processes that keep waking each
+//!    other (Go's `schedtick % 61`).
+//! 2. The `runnext` slot: a process woken by the process that ran last
+//!    (typically the receiver of a message it just sent). It inherits the
+//!    rest of the waker's time slice, so a ping-pong pair shares one slice
+//!    and cannot starve the local queue: when the slice is used up the pair
+//!    goes to the back of the queue.
+//! 3. The local queue, 4. a batch from the injector, 5. a batch stolen from
+//!    another worker.
+//!
+//! # Parking and waking (see `park.rs` for the numbered protocol)
+//! A worker that finds nothing parks; whoever makes work available that
+//! another worker could take (local queue, injector) calls `notify`, which
+//! unparks one sleeper. When every worker is asleep, no timer is pending,
+//! and the program has not ended, no process can ever run again: the last
+//! worker to fall asleep reports the deadlock.
+
+pub mod park;
+
+use crate::interp::{self, SliceEnd};
+use crate::signal::{ProcessHandle, RUNNABLE, RUNNING};
+use crate::vm::Vm;
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use std::cell::RefCell;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Reductions in one time slice: BEAM's `CONTEXT_REDS` (erl_vm.h), the
+/// value it has used since OTP 19.2. A reduction is a function call (or a
+/// fun call, or a message examined by a receive).
+pub const SLICE_REDUCTIONS: i64 = 4000;
+
+/// How often the injector is checked before the local queue (Go: 61, a
+/// prime picked so it does not line up with other periodic work).
+const GLOBAL_QUEUE_INTERVAL: u64 = 61;
+
+pub type Task = Arc<ProcessHandle>;
+
+pub struct Scheduler {
+    injector: Injector<Task>,
+    stealers: Vec<Stealer<Task>>,
+    pub idle: park::Idle,
+    pub threads: usize,
+    /// The workers' local queues until their threads take them.
+    workers: parking_lot::Mutex<Vec<Worker<Task>>>,
+}
+
+struct Local {
+    index: usize,
+    queue: Worker<Task>,
+    runnext: Option<Task>,
+    /// Budget the next runnext pick inherits.
+    inherited: i64,
+    ticks: u64,
+    sched: Arc<Scheduler>,
+}
+
+thread_local! {
+    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+}
+
+impl Scheduler {
+    /// A scheduler for `n` worker threads (started by `start_threads`, once
+    /// the first process is queued: workers that find nothing to do at all
+    /// would report a deadlock).
+    pub fn new(n: usize) -> Arc<Scheduler> {
+        let n = n.max(1);
+        let workers: Vec<Worker<Task>> = (0..n).map(|_| Worker::new_fifo()).collect();
+        Arc::new(Scheduler {
+            injector: Injector::new(),
+            stealers: workers.iter().map(|w| w.stealer()).collect(),
+            idle: park::Idle::new(n),
+            threads: n,
+            workers: parking_lot::Mutex::new(workers),
+        })
+    }
+
+    pub fn start_threads(sched: &Arc<Scheduler>, vm: &Arc<Vm>) {
+        let workers = std::mem::take(&mut *sched.workers.lock());
+        for (index, queue) in workers.into_iter().enumerate() {
+            let vm = vm.clone();
+            let s = sched.clone();
+            std::thread::Builder::new()
+                .name(format!("act-sched-{index}"))
+                .stack_size(8 << 20)
+                .spawn(move || worker_main(vm, s, index, queue))
+                .expect("cannot start a scheduler thread");
+        }
+    }
+
+    /// Makes a runnable process available: on a worker thread into its
+    /// local queue (or its runnext slot when `hot`), elsewhere into the injector.
+    pub fn schedule(self: &Arc<Scheduler>, t: Task, hot: bool) {
+        let mut task = Some(t);
+        let notify = LOCAL.with(|l| {
+            let mut l = l.borrow_mut();
+            let local = l.as_mut().filter(|local| Arc::ptr_eq(&local.sched, self))?;
+            let t = task.take()?;
+            if hot {
+                match local.runnext.replace(t) {
+                    Some(old) => local.queue.push(old),
+                    None => return Some(false),
+                }
+            } else {
+                local.queue.push(t);
+            }
+            Some(true)
+        });
+        if let Some(t) = task {
+            self.injector.push(t);
+            self.idle.notify();
+        } else if notify == Some(true) {
+            self.idle.notify();
+        }
+    }
+
+    /// Whether any queue visibly holds work (used before parking).
+    pub fn has_work(&self) -> bool {
+        !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
+    }
+}
+
+fn worker_main(vm: Arc<Vm>, sched: Arc<Scheduler>, index: usize, queue: Worker<Task>) {
+    LOCAL.with(|l| {
+        *l.borrow_mut() = Some(Local { index, queue, runnext: None, inherited: 0, ticks: 0, sched: sched.clone() })
+    });
+    loop {
+        if vm.is_finished() {
+            return;
+        }
+        match next_task(&sched) {
+            Some((t, budget)) => run_task(&vm, &sched, t, budget),
+            None => sched.idle.sleep(index, &vm, &sched),
+        }
+    }
+}
+
+/// Picks the next process and the budget it runs with.
+fn next_task(sched: &Scheduler) -> Option<(Task, i64)> {
+    LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        let local = l.as_mut()?;
+        local.ticks += 1;
+        if local.ticks % GLOBAL_QUEUE_INTERVAL == 0 {
+            if let Steal::Success(t) = sched.injector.steal_batch_and_pop(&local.queue) {
+                return Some((t, SLICE_REDUCTIONS));
+            }
+        }
+        if let Some(t) = local.runnext.take() {
+            if local.inherited > 0 {
+                return Some((t, local.inherited));
+            }
+            local.queue.push(t);
+        }
+        if let Some(t) = local.queue.pop() {
+            return Some((t, SLICE_REDUCTIONS));
+        }
+        loop {
+            match sched.injector.steal_batch_and_pop(&local.queue) {
+                Steal::Success(t) => return Some((t, SLICE_REDUCTIONS)),
+                Steal::Retry => continue,
+                Steal::Empty => break,
+            }
+        }
+        let n = sched.stealers.len();
+        for k in 1..n {
+            let victim = &sched.stealers[(local.index + k) % n];
+            loop {
+                match victim.steal_batch_and_pop(&local.queue) {
+                    Steal::Success(t) => return Some((t, SLICE_REDUCTIONS)),
+                    Steal::Retry => continue,
+                    Steal::Empty => break,
+                }
+            }
+        }
+        None
+    })
+}
+
+fn run_task(vm: &Arc<Vm>, sched: &Arc<Scheduler>, t: Task, budget: i64) {
+    t.state.store(RUNNING, Ordering::Release);
+    let mut body = t.body.lock();
+    let Some(p) = body.as_mut() else {
+        return;
+    };
+    p.budget = budget;
+    let end = interp::run_slice(p);
+    let left = p.budget.max(0);
+    match end {
+        SliceEnd::Yield => {
+            drop(body);
+            t.state.store(RUNNABLE, Ordering::Release);
+            // The slice is used up: the runnext chain ends here too.
+            LOCAL.with(|l| {
+                if let Some(local) = l.borrow_mut().as_mut() {
+                    local.inherited = 0;
+                    if let Some(r) = local.runnext.take() {
+                        local.queue.push(r);
+                    }
+                    local.queue.push(t.clone());
+                }
+            });
+            sched.idle.notify();
+        }
+        SliceEnd::Wait => {
+            drop(body);
+            LOCAL.with(|l| {
+                if let Some(local) = l.borrow_mut().as_mut() {
+                    local.inherited = left;
+                }
+            });
+            if !t.try_wait() {
+                sched.schedule(t.clone(), false);
+            }
+        }
+        SliceEnd::Exit(reason) => {
+            let p = body.take().expect("process body present");
+            drop(body);
+            crate::exit::terminate(vm, &t, p, reason);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! The `act` command: argument parsing, file reading, and turning each
+//! outcome into a message and an exit status. All of the command's IO lives
+//! here and in `loader.rs`; the compiler it drives is pure.
+//!
+//! Exit statuses (README.md lists them for users):
+//! 0 the program returned (or `check` found nothing wrong);
+//! 1 compile errors; 2 usage errors (bad flags, a file that cannot be read,
+//! a script without `main/1` or `main/0`); 127 an uncaught exception, as
+//! escript; N when the program called `halt(N)`.
+
+use crate::loader::{self, FileLoader};
+use act::diagnostic;
+use act_runtime::atom;
+use act_runtime::interp;
+use act_runtime::vm::ProgramEnd;
+use act_runtime::module::Module;
+use act_runtime::vm::Vm;
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_COMPILE_ERROR: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+/// What escript exits with when `main` raises; kept so scripts and their
+/// callers can treat Act and escript alike.
+pub const EXIT_UNCAUGHT: i32 = 127;
+/// Every process is blocked forever (the deadlock report is on stderr).
+pub const EXIT_DEADLOCK: i32 = 1;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "act",
+    version,
+    about = "Act: an Erlang-compatible actor language and virtual machine",
+    long_about = None,
+    after_help = "Exit status: 0 ok, 1 compile errors, 2 usage errors, \
+                  127 uncaught exception, N after halt(N).",
+    args_conflicts_with_subcommands = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// The program to run: its main/1 gets ARGS as a list of strings
+    /// (main/0 is called when there is no main/1).
+    #[arg(value_name = "FILE.act")]
+    file: Option<PathBuf>,
+
+    /// Arguments for the program; everything after FILE is passed on as is.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, requires = "file")]
+    args: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Parse and compile each file, reporting every error; run nothing.
+    Check {
+        #[arg(required = true, value_name = "FILE.act")]
+        files: Vec<PathBuf>,
+    },
+    /// Print each function's bytecode beside its source lines.
+    Disasm {
+        #[arg(value_name = "FILE.act")]
+        file: PathBuf,
+    },
+}
+
+/// Parses the command line, does what it asks and returns the exit status.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check { files }) => check(&files),
+        Some(Command::Disasm { file }) => disasm(&file),
+        None => match cli.file {
+            Some(file) => run(&file, &cli.args),
+            // `arg_required_else_help` has already printed usage for a bare
+            // `act`; this is only reached for flags alone, e.g. `act -- `.
+            None => {
+                eprintln!("act: no program given; try 'act --help'");
+                EXIT_USAGE
+            }
+        },
+    }
+}
+
+/// Whether diagnostics on stderr may use colour.
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// An IO error as a person reads it: "No such file or directory", without
+/// std's " (os error 2)".
+pub fn io_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Reads a source file, or says why not (usage error, already printed).
+fn read_source(path: &Path) -> Result<String, i32> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("act: cannot read '{}': {}", path.display(), io_error_text(&e));
+        EXIT_USAGE
+    })?;
+    decode(bytes, &path.display().to_string(), color()).map_err(|rendered| {
+        eprint!("{rendered}");
+        EXIT_USAGE
+    })
+}
+
+/// Bytes to text; invalid UTF-8 is a diagnostic pointing at the first bad byte.
+pub fn decode(bytes: Vec<u8>, file_name: &str, color: bool) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = act::syntax::decode_source(e.as_bytes()).expect_err("from_utf8 failed, so must this");
+        diagnostic::render(&[bad.diagnostic], file_name, &bad.lossy, color)
+    })
+}
+
+/// The module name a file gets when it has no `-module` attribute.
+fn stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Reads and compiles one file; on failure prints why and returns the status.
+fn compile_file(path: &Path) -> Result<Module, i32> {
+    let source = read_source(path)?;
+    let file_name = path.display().to_string();
+    loader::compile_source(&source, &file_name, &stem(path), color()).map_err(|rendered| {
+        eprint!("{rendered}");
+        if !rendered.ends_with('\n') {
+            eprintln!();
+        }
+        EXIT_COMPILE_ERROR
+    })
+}
+
+fn check(files: &[PathBuf]) -> i32 {
+    let mut status = EXIT_OK;
+    for file in files {
+        if let Err(code) = compile_file(file) {
+            // A usage error (unreadable file) outranks a compile error.
+            status = status.max(code);
+        }
+    }
+    status
+}
+
+fn run(file: &Path, args: &[String]) -> i32 {
+    let module = match compile_file(file) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let has_main = [1, 0].iter().any(|&arity| module.function(atom::atom("main"), arity).is_some());
+    if !has_main {
+        eprintln!("act: {} has no function main/1 (or main/0) to run", file.display());
+        return EXIT_USAGE;
+    }
+    // Modules the program calls are looked for beside it, then in the stdlib.
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let vm = Vm::new(Box::new(FileLoader::new(dir, color())));
+    let name = module.name;
+    vm.add_module(module);
+    let end = match interp::run_main(&vm, name, args, schedulers()) {
+        Ok(end) => end,
+        Err(message) => {
+            vm.flush();
+            eprintln!("act: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    // Everything the program printed goes out before any message of ours.
+    vm.flush();
+    match end {
+        ProgramEnd::Returned => EXIT_OK,
+        ProgramEnd::Halted(status) => status,
+        ProgramEnd::Uncaught { description, trace } => {
+            eprintln!("act: {description}");
+            for (i, entry) in trace.iter().enumerate() {
+                eprintln!("{}", trace_line(i, entry));
+            }
+            EXIT_UNCAUGHT
+        }
+        ProgramEnd::Deadlock => EXIT_DEADLOCK,
+    }
+}
+
+/// Scheduler threads: `ACT_SCHEDULERS`, else one per core.
+fn schedulers() -> usize {
+    std::env::var("ACT_SCHEDULERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+}
+
+/// One line of an uncaught exception's stack trace, as escript prints it:
+/// `  in function  m:f/1 (m.act, line 3)`, then `  in call from ...`.
+fn trace_line(depth: usize, entry: &interp::StackEntry) -> String {
+    let lead = if depth == 0 { "in function " } else { "in call from" };
+    let place = if entry.file.is_empty() {
+        String::new()
+    } else if entry.line == 0 {
+        format!(" ({})", entry.file)
+    } else {
+        format!(" ({}, line {})", entry.file, entry.line)
+    };
+    format!("  {lead} {}:{}/{}{place}", entry.module, entry.function, entry.arity)
+}
+
+fn disasm(file: &Path) -> i32 {
+    let module = match compile_file(file) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let mut out = String::new();
+    write_disasm(&module, &mut out).expect("writing to a String cannot fail");
+    print!("{out}");
+    EXIT_OK
+}
+
+/// The listing `act disasm` prints: per function a header, then one
+/// instruction per line with its index and, where it changes, its source line.
+pub fn write_disasm(module: &Module, out: &mut String) -> std::fmt::Result {
+    use std::fmt::Write;
+    writeln!(out, "module {} ({})", module.name.name(), module.file)?;
+    for (index, func) in module.functions.iter().enumerate() {
+        let exported = module.exports.values().any(|&i| i as usize == index);
+        writeln!(out)?;
+        write!(out, "{}/{}", func.name.name(), func.arity)?;
+        if func.display_name != func.name {
+            write!(out, " ({})", func.display_name.name())?;
+        }
+        writeln!(
+            out,
+            "  [{} registers{}]",
+            func.frame_size,
+            if exported { ", exported" } else { "" }
+        )?;
+        let mut lines = func.lines.iter().peekable();
+        for (pc, op) in func.code.iter().enumerate() {
+            let mut line = None;
+            while let Some(&&(start, l)) = lines.peek() {
+                if start as usize > pc {
+                    break;
+                }
+                line = Some(l);
+                lines.next();
+            }
+            match line {
+                Some(l) => write!(out, "{l:>6} ")?,
+                None => write!(out, "{:>6} ", "")?,
+            }
+            writeln!(out, "{pc:>5}  {}", op.to_string().trim_end())?;
+        }
+    }
+    if !module.imports.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "imports:")?;
+        for (i, imp) in module.imports.iter().enumerate() {
+            writeln!(out, "{i:>6}  {}:{}/{}", imp.module.name(), imp.function.name(), imp.arity)?;
+        }
+    }
+    Ok(())
+}
