@@ -153,7 +153,16 @@ fn a_one_megabyte_line_is_fine() {
     assert!(parse_module(&atoms).is_ok());
     let garbage = "@".repeat(1 << 20);
     let diagnostics = parse_module(&garbage).unwrap_err();
-    let _ = render(&diagnostics[..10], "garbage.act", &garbage, false);
+    assert_eq!(diagnostics.len(), 1, "a run of stray characters is one error");
+    let _ = render(&diagnostics, "garbage.act", &garbage, false);
+    let many_errors = "f() -> ).\n".repeat(100_000);
+    let diagnostics = parse_module(&many_errors).unwrap_err();
+    assert!(diagnostics.len() <= 51);
+    let long_form = format!("f() -> a{} -> b.", ", a".repeat(200_000));
+    let started = std::time::Instant::now();
+    let diagnostics = parse_module(&long_form).unwrap_err();
+    let _ = render(&diagnostics, "long.act", &long_form, false);
+    assert!(started.elapsed().as_secs() < 5, "error reporting is not quadratic");
 }
 
 #[test]

@@ -62,7 +62,7 @@ fn strip_record_types(tokens: Vec<Token>) -> Vec<Token> {
         let opens = matches!(token.tok, Tok::LParen | Tok::LBracket | Tok::LBrace | Tok::LtLt);
         let closes = matches!(token.tok, Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::GtGt);
         if let Some(level) = skipping_at {
-            let ends = (depth == level && token.tok == Tok::Comma) || (closes && depth == level) || token.tok == Tok::Dot;
+            let ends = (depth == level && (token.tok == Tok::Comma || closes)) || token.tok == Tok::Dot;
             if !ends {
                 depth += i32::from(opens) - i32::from(closes);
                 continue;

@@ -55,8 +55,9 @@ pub fn lex(source: &str) -> Lexed {
     let base = if source.starts_with("#!") { source.find('\n').unwrap_or(source.len()) } else { 0 };
     let input = &source[base..];
     let mut tokens = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut lost_text_at = Vec::new();
+    let mut last_stray_end = None;
     let mut lexer = Tok::lexer(input);
     while let Some(result) = lexer.next() {
         let range = lexer.span();
@@ -77,7 +78,17 @@ pub fn lex(source: &str) -> Lexed {
                     }
                     _ => lost_text_at.push(span.start as usize),
                 }
-                diagnostics.push(lex_error_diagnostic(error, input, base, range));
+                // A run of stray characters is one error, not one per character.
+                let is_stray = error == LexError::UnexpectedCharacter;
+                if is_stray && last_stray_end == Some(range.start) {
+                    let last = diagnostics.last_mut().unwrap();
+                    last.span.end = (base + range.end) as u32;
+                    last.message = "unexpected characters".into();
+                    last.label = "these characters cannot start a token".into();
+                } else {
+                    diagnostics.push(lex_error_diagnostic(error, input, base, range.clone()));
+                }
+                last_stray_end = if is_stray { Some(range.end) } else { None };
             }
         }
     }

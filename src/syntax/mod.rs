@@ -73,7 +73,8 @@ pub fn parse_module_with(source: &str, options: &ParseOptions) -> Result<ast::Mo
                 // After a lexical error that lost text, the form's syntax
                 // error is a consequence: the lexical one says it all.
                 let next = starts.get(i + 1).copied().unwrap_or(usize::MAX);
-                if !lost_text_at.iter().any(|&at| at >= starts[i] && at < next) {
+                let first_lost = lost_text_at.partition_point(|&at| at < starts[i]);
+                if !lost_text_at.get(first_lost).is_some_and(|&at| at < next) {
                     diagnostics.push(d);
                 }
             }
@@ -113,10 +114,25 @@ fn tokens_by_form(source: &str, options: &ParseOptions) -> (Vec<Vec<lexer::Token
     (forms, diagnostics, lexed.lost_text_at)
 }
 
+/// At most this many diagnostics are reported; the rest are counted in a
+/// last one. (A person fixes the first few and re-runs; rendering a million
+/// errors for a binary file helps no one.)
+const MAX_DIAGNOSTICS: usize = 50;
+
 fn finish<T>(value: T, mut diagnostics: Vec<Diagnostic>) -> Result<T, Vec<Diagnostic>> {
     if diagnostics.is_empty() {
         return Ok(value);
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    if diagnostics.len() > MAX_DIAGNOSTICS {
+        let more = diagnostics.len() - MAX_DIAGNOSTICS;
+        let span = diagnostics[MAX_DIAGNOSTICS].span;
+        diagnostics.truncate(MAX_DIAGNOSTICS);
+        diagnostics.push(
+            Diagnostic::error(span, format!("{} more error(s) not shown", more))
+                .with_label("the next error is here")
+                .with_note("is this a source file? fix the errors above and try again"),
+        );
+    }
     Err(diagnostics)
 }

@@ -57,10 +57,8 @@ pub fn open_at(tokens: &[Token], upto: usize) -> Vec<(usize, Tok)> {
     for i in 0..upto.min(tokens.len()) {
         if let Some(closer) = closer_of(tokens, i) {
             stack.push((i, closer));
-        } else if is_closer(&tokens[i].tok) {
-            if stack.last().is_some_and(|(_, c)| *c == tokens[i].tok) {
-                stack.pop();
-            }
+        } else if is_closer(&tokens[i].tok) && stack.last().is_some_and(|(_, c)| *c == tokens[i].tok) {
+            stack.pop();
         }
     }
     stack

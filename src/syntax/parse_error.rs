@@ -247,9 +247,20 @@ fn describe_end(tok: &Tok) -> String {
 
 /// The nearest `,`, `;` or `->` before `form[index]` at the same nesting level.
 fn previous_separator(form: &[Token], index: usize) -> Option<Tok> {
-    let depth_at = open_at(form, index).len();
-    (0..index).rev().find_map(|i| match form[i].tok {
-        Tok::Comma | Tok::Semi | Tok::Arrow if open_at(form, i).len() == depth_at => Some(form[i].tok.clone()),
+    // One forward pass for the nesting depth before each token.
+    let mut depths = Vec::with_capacity(index + 1);
+    let mut stack: Vec<Tok> = Vec::new();
+    for i in 0..=index.min(form.len().saturating_sub(1)) {
+        depths.push(stack.len());
+        if let Some(closer) = closer_of(form, i) {
+            stack.push(closer);
+        } else if stack.last() == Some(&form[i].tok) {
+            stack.pop();
+        }
+    }
+    let depth_at = *depths.last()?;
+    (0..depths.len().saturating_sub(1)).rev().find_map(|i| match form[i].tok {
+        Tok::Comma | Tok::Semi | Tok::Arrow if depths[i] == depth_at => Some(form[i].tok.clone()),
         _ => None,
     })
 }

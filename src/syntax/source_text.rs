@@ -13,6 +13,9 @@ pub struct InvalidUtf8 {
     pub diagnostic: Diagnostic,
 }
 
+/// Checks that `bytes` are UTF-8. The error is large, but it is built once
+/// per bad file.
+#[allow(clippy::result_large_err)]
 pub fn decode_source(bytes: &[u8]) -> Result<&str, InvalidUtf8> {
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
