@@ -234,7 +234,7 @@ fn io_write_2(p: &mut Process, a: &[Term]) -> BifResult {
 fn setopts(opts: Term) -> BifResult {
     let opts = list::to_vec(opts).ok_or_else(Exception::badarg)?;
     for o in opts {
-        let Some([k, v]) = o.as_tuple().map(|t| <[Term; 2]>::try_from(t).ok()).flatten() else {
+        let Some([k, v]) = o.as_tuple().and_then(|t| <[Term; 2]>::try_from(t).ok()) else {
             if o.is_atom() {
                 continue;
             }

@@ -51,7 +51,7 @@ pub fn float_shortest(f: f64) -> String {
             let int_len = (exp + 1) as usize;
             if int_len >= digits.len() {
                 s.push_str(&digits);
-                s.extend(std::iter::repeat('0').take(int_len - digits.len()));
+                s.extend(std::iter::repeat_n('0', int_len - digits.len()));
                 s.push_str(".0");
             } else {
                 s.push_str(&digits[..int_len]);
@@ -60,7 +60,7 @@ pub fn float_shortest(f: f64) -> String {
             }
         } else {
             s.push_str("0.");
-            s.extend(std::iter::repeat('0').take((-exp - 1) as usize));
+            s.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
             s.push_str(&digits);
         }
     } else {
@@ -205,6 +205,7 @@ pub fn float_g(f: f64, precision: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant)] // 3.14159 etc. are the conformance tests' literals, not π
 mod tests {
     use super::*;
 

@@ -404,7 +404,7 @@ fn collect_chardata(t: Term, enc: Encoding, out: &mut Vec<u32>) -> bool {
 }
 
 fn pad_chars(pad: u32, n: usize) -> String {
-    std::iter::repeat(to_char(pad)).take(n).collect()
+    std::iter::repeat_n(to_char(pad), n).collect()
 }
 
 /// `adjust/3`.
@@ -491,6 +491,7 @@ fn char_field(c: u32, spec: &Spec) -> R<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant)] // 3.14159 etc. are the conformance tests' literals, not π
 mod tests {
     use super::*;
     use crate::atom::atom;

@@ -565,7 +565,8 @@ fn pair_is_flat(p: &If) -> bool {
 }
 
 /// Whether the next element may go on the current line (`pp_tail/10`'s
-/// and friends' guard).
+/// and friends' guard, kept in OTP's form).
+#[allow(clippy::int_plus_one)]
 fn tail_fits(elen: i64, ld1: i64, col: i64, ll: i64, m: i64, w: i64) -> bool {
     if ld1 == 0 {
         elen + 1 < ll - col && w + elen + 1 <= m
