@@ -577,7 +577,18 @@ fn tail_fits(elen: i64, ld1: i64, col: i64, ll: i64, m: i64, w: i64) -> bool {
 
 /// `pp_pairs_tail/9` (its tail recursion as a loop: maps can be long).
 #[allow(clippy::too_many_arguments)]
-fn pp_pairs_tail(out: &mut String, l: Rest, col0: i64, col: i64, ll: i64, m: i64, tind: i64, ind: i64, ld: i64, w: i64) {
+fn pp_pairs_tail(
+    out: &mut String,
+    l: Rest,
+    col0: i64,
+    col: i64,
+    ll: i64,
+    m: i64,
+    tind: i64,
+    ind: i64,
+    ld: i64,
+    w: i64,
+) {
     let (mut l, mut col, mut w) = (l, col, w);
     while let Some((p, ps)) = l.split() {
         let ld1 = last_depth(ps, ld);

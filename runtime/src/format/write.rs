@@ -10,8 +10,8 @@ use crate::term::{Subtag, Term};
 /// `erl_scan:reserved_word/1` in OTP 25 (no features enabled): atoms with
 /// these names are quoted.
 const RESERVED_WORDS: &[&str] = &[
-    "after", "begin", "case", "try", "cond", "catch", "andalso", "orelse", "end", "fun", "if", "let", "of",
-    "receive", "when", "bnot", "not", "div", "rem", "band", "and", "bor", "bxor", "bsl", "bsr", "or", "xor",
+    "after", "begin", "case", "try", "cond", "catch", "andalso", "orelse", "end", "fun", "if", "let", "of", "receive",
+    "when", "bnot", "not", "div", "rem", "band", "and", "bor", "bxor", "bsl", "bsr", "or", "xor",
 ];
 
 /// `io_lib:quote_atom/2`: whether the atom must be written in quotes.
