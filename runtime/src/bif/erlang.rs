@@ -1,6 +1,6 @@
 //! `erlang` BIFs that are not about one data type: list basics, the
 //! operators as functions, the process dictionary, raising exceptions,
-//! time, `halt`, `self`, `make_ref`, `node`, `display`.
+//! time, `halt`, `self`, `make_ref`, `node`.
 //!
 //! Type tests live in `types.rs`, tuples in `tuples.rs`, conversions in
 //! `convert.rs`, numbers in `numbers.rs`, the external term format in
@@ -125,7 +125,6 @@ pub const BIFS: &[BifDef] = &[
     ("erlang", "now", 0, timestamp),
     ("erlang", "time_offset", 0, time_offset0),
     ("erlang", "convert_time_unit", 3, convert_time_unit),
-    ("erlang", "display", 1, display),
 ];
 
 // ---- lists ----
@@ -496,16 +495,6 @@ fn convert_time_unit(p: &mut Process, a: &[Term]) -> BifResult {
     let x = v * num_bigint::BigInt::from(to);
     let r = num_integer::Integer::div_floor(&x, &num_bigint::BigInt::from(from));
     Ok(number::make_integer(&mut p.heap, r))
-}
-
-// ---- display ----
-
-fn display(p: &mut Process, a: &[Term]) -> BifResult {
-    let mut s = String::new();
-    crate::format::write::write_term(&mut s, a[0], None);
-    s.push('\n');
-    p.vm.write_stdout(s.as_bytes());
-    Ok(Term::bool(true))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 pub mod binary;
 pub mod checksum;
 pub mod convert;
+pub mod display;
 pub mod erlang;
 pub mod etf;
 pub mod floatfmt;
@@ -51,7 +52,7 @@ pub struct Registry {
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
     // `process` first: its `halt` (which ends the program) wins over any other.
-    vec![process::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
+    vec![process::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
