@@ -267,6 +267,7 @@ impl Builder<'_, '_> {
         if spec.left {
             return err("~-p");
         }
+        // 80 columns: io_lib_format:print/10's default line length.
         let line_length = spec.width.unwrap_or(80) as usize;
         let column = match spec.precision {
             Some(p) => p.max(0) as usize,
