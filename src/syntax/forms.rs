@@ -40,11 +40,38 @@ pub fn parse_form(parser: &FormParser, tokens: Vec<Token>, source: &str) -> Resu
         return Err(d);
     }
     let input = tokens.iter().map(|t| Ok::<_, Diagnostic>((t.span.start as usize, t.tok.clone(), t.span.end as usize)));
-    match parser.parse(input) {
+    let result = match parser.parse(input) {
         Ok(RawForm::Attribute { name, name_span, args, span }) => attribute(name, name_span, args, span),
         Ok(RawForm::Function { clauses, span }) => function(clauses, span),
         Err(error) => Err(syntax_error(error, &tokens, source)),
-    }
+    };
+    // An error after a `-name` in the first column: most likely the `.`
+    // before that attribute is missing, and the two forms ran together.
+    result.map_err(|d| match missing_dot_before_attribute(&tokens, source) {
+        Some((minus, better)) if d.span.start >= minus.start || is_attribute_form(&tokens) => better,
+        _ => d,
+    })
+}
+
+fn is_attribute_form(tokens: &[Token]) -> bool {
+    tokens[0].tok == Tok::Minus
+}
+
+/// A `-name` in the first column after the form's start, as (the `-`'s
+/// span, a diagnostic saying the `.` before it is missing).
+fn missing_dot_before_attribute(tokens: &[Token], source: &str) -> Option<(Span, Diagnostic)> {
+    let i = (1..tokens.len().saturating_sub(1)).find(|&i| {
+        let start = tokens[i].span.start as usize;
+        tokens[i].tok == Tok::Minus
+            && matches!(tokens[i + 1].tok, Tok::Atom(_))
+            && (start == 0 || source.as_bytes().get(start - 1) == Some(&b'\n'))
+    })?;
+    let Tok::Atom(name) = &tokens[i + 1].tok else { return None };
+    let minus = tokens[i].span;
+    let d = Diagnostic::error(tokens[i - 1].span, format!("expected `.` before the attribute `-{}`", name))
+        .with_label("add `.` after this")
+        .with_secondary(minus.to(tokens[i + 1].span), "the next form starts here");
+    Some((minus, d))
 }
 
 fn is_attribute(tokens: &[Token], name: &str) -> bool {

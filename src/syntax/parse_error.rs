@@ -110,6 +110,12 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
     if is_end && *tok != Tok::Dot {
         let open = open_at(form, index);
         return match open.last() {
+            Some((opener, Tok::End)) if *tok != Tok::End => {
+                let keyword = opener_text(&form[*opener].tok);
+                Diagnostic::error(form[*opener].span, format!("this `{}` has no matching `end`", keyword))
+                    .with_label(format!("this `{}` is never closed", keyword))
+                    .with_secondary(span, format!("found {} here; expected `end` before it", tok))
+            }
             Some((opener, closer)) if closer != tok => {
                 Diagnostic::error(span, format!("mismatched {}", tok))
                     .with_label(format!("expected `{}` here", closer_text(closer)))
@@ -169,6 +175,12 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
                 .with_label("this clause already has its `->`")
                 .with_note("`Pattern = Expr` binds a variable; `->` only follows a clause head"),
         };
+    }
+
+    if *tok == Tok::Else {
+        return Diagnostic::error(span, "unexpected `else`")
+            .with_label("Erlang's `if` and `case` have no `else`")
+            .with_note("write a last clause that always matches: `true -> ...` in an `if`, `_ -> ...` in a `case`");
     }
 
     if *tok == Tok::Maybe {
