@@ -287,17 +287,6 @@ fn chars_term(p: &mut Process, s: &str) -> Term {
     list::from_str(&mut p.heap, s)
 }
 
-/// `erlang:display/1`: ERTS's own term printer and a `\r\n` line end
-/// (what OTP 25 writes, even to a pipe). `erlang.rs` registers the BIF;
-/// this is its body.
-#[allow(dead_code)] // until `erlang.rs`'s `display` calls it
-pub(crate) fn erlang_display(p: &mut Process, a: &[Term]) -> BifResult {
-    let mut bytes = with_ctx(p, Encoding::Latin1, |ctx| format::display::display_term(a[0], ctx));
-    bytes.extend_from_slice(b"\r\n");
-    p.vm.write_stdout(&bytes);
-    Ok(Term::bool(true))
-}
-
 fn io_lib_format_2(p: &mut Process, a: &[Term]) -> BifResult {
     let s = format_term(p, a[0], a[1])?;
     Ok(chars_term(p, &s))

@@ -20,7 +20,6 @@
 //! reads terms, never allocates, and finishes before the caller's next safe
 //! point.
 
-pub mod display;
 pub mod float;
 pub mod fmt;
 pub mod pretty;
