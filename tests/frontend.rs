@@ -435,3 +435,105 @@ fn macros_expand_like_epp() {
     let errors = parse_module("-define(A, ?B).\n-define(B, ?A).\nf() -> ?A.").unwrap_err();
     assert!(errors[0].message.contains("expands into itself"), "{:?}", errors);
 }
+
+/// Every node's span lies inside its parent's, and inside the file: the
+/// compiler's diagnostics point into the source through these spans.
+#[test]
+fn spans_nest() {
+    use act::syntax::ast::{CallTarget, Expr, Form, Qualifier, Span};
+    fn check(e: &Expr, parent: Span, path: &str, failures: &mut Vec<String>) {
+        let s = e.span();
+        if s.start < parent.start || s.end > parent.end || s.start > s.end {
+            failures.push(format!("{}: {:?} not inside {:?}: {}", path, s, parent, shape(e)));
+        }
+        let mut kids: Vec<&Expr> = Vec::new();
+        match e {
+            Expr::Tuple(es, _) | Expr::Block(es, _) => kids.extend(es),
+            Expr::Cons(h, t, _) => kids.extend([&**h, &**t]),
+            Expr::Binary(segs, _) => {
+                for seg in segs {
+                    kids.push(&seg.value);
+                    kids.extend(seg.size.as_ref());
+                }
+            }
+            Expr::Map(assocs, _) => assocs.iter().for_each(|a| kids.extend([&a.key, &a.value])),
+            Expr::MapUpdate(m, assocs, _) => {
+                kids.push(m);
+                assocs.iter().for_each(|a| kids.extend([&a.key, &a.value]));
+            }
+            Expr::Record { fields, .. } => kids.extend(fields.iter().map(|f| &f.value)),
+            Expr::RecordUpdate { expr, fields, .. } => {
+                kids.push(expr);
+                kids.extend(fields.iter().map(|f| &f.value));
+            }
+            Expr::RecordAccess { expr, .. } => kids.push(expr),
+            Expr::Match(a, b, _) | Expr::Binary2(_, a, b, _) | Expr::AndAlso(a, b, _) | Expr::OrElse(a, b, _)
+            | Expr::Send(a, b, _) => kids.extend([&**a, &**b]),
+            Expr::Unary(_, a, _) | Expr::Catch(a, _) => kids.push(a),
+            Expr::Call { target, args, .. } => {
+                match target {
+                    CallTarget::Remote(m, f) => kids.extend([&**m, &**f]),
+                    CallTarget::Fun(f) => kids.push(f),
+                    CallTarget::Local(..) => {}
+                }
+                kids.extend(args);
+            }
+            Expr::Fun { clauses, .. } | Expr::If(clauses, _) => {
+                clauses.iter().for_each(|c| kids.extend(c.patterns.iter().chain(c.guards.iter().flatten()).chain(&c.body)))
+            }
+            Expr::Case(x, clauses, _) => {
+                kids.push(x);
+                clauses.iter().for_each(|c| kids.extend(c.patterns.iter().chain(c.guards.iter().flatten()).chain(&c.body)))
+            }
+            Expr::Receive { clauses, after, .. } => {
+                clauses.iter().for_each(|c| kids.extend(c.patterns.iter().chain(c.guards.iter().flatten()).chain(&c.body)));
+                if let Some(a) = after {
+                    kids.push(&a.timeout);
+                    kids.extend(&a.body);
+                }
+            }
+            Expr::Try { body, of_clauses, catch_clauses, after, .. } => {
+                kids.extend(body);
+                of_clauses.iter().for_each(|c| kids.extend(c.patterns.iter().chain(c.guards.iter().flatten()).chain(&c.body)));
+                catch_clauses.iter().for_each(|c| {
+                    kids.extend(c.class.iter().chain([&c.reason]).chain(c.guards.iter().flatten()).chain(&c.body))
+                });
+                kids.extend(after);
+            }
+            Expr::ListComp(x, qs, _) | Expr::BinComp(x, qs, _) => {
+                kids.push(x);
+                for q in qs {
+                    match q {
+                        Qualifier::Generator(p, e, _) | Qualifier::BitGenerator(p, e, _) => kids.extend([p, e]),
+                        Qualifier::Filter(f) => kids.push(f),
+                    }
+                }
+            }
+            Expr::FunRemote { module, name, arity, .. } => kids.extend([&**module, &**name, &**arity]),
+            _ => {}
+        }
+        for k in kids {
+            check(k, s, path, failures);
+        }
+    }
+    let mut failures = Vec::new();
+    for path in files("tests/parse", "act") {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let file = Span::new(0, source.len());
+        let module = parse_module_with(&source, &options_for(&path)).unwrap();
+        for form in &module.forms {
+            let name = format!("{}", path.file_name().unwrap().to_string_lossy());
+            if form.span().end > file.end {
+                failures.push(format!("{}: form {:?} outside the file", name, form.span()));
+            }
+            if let Form::Function(f) = form {
+                for c in &f.clauses {
+                    for e in c.patterns.iter().chain(c.guards.iter().flatten()).chain(&c.body) {
+                        check(e, f.span, &name, &mut failures);
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
