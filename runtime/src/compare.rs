@@ -6,8 +6,9 @@
 //!
 //! Numbers compare by value, exactly (a float is never rounded to meet an
 //! integer or the other way round). `compare` is the order of `<` and `==`;
-//! `compare_exact` is the order of `=:=` and of map keys: the same, except
-//! that an integer sorts before a float of equal value (`1 < 1.0`).
+//! `compare_exact` is the order of `=:=` and of map keys ("map-key order"):
+//! the same, except that every integer sorts before every float
+//! (`2 < 1.0` there), as OTP's `maps:keys(#{2 => a, 1.0 => b})` shows.
 //!
 //! Containers are compared with an explicit work stack, never by recursion,
 //! so a million-element list or a deeply nested term cannot overflow the
@@ -25,8 +26,8 @@ pub fn compare(a: Term, b: Term) -> Ordering {
     compare_impl(a, b, false)
 }
 
-/// The exact order (`=:=`, map keys): as `compare`, but integers sort
-/// before equal floats.
+/// The exact order (`=:=`, map keys): as `compare`, but all integers sort
+/// before all floats.
 pub fn compare_exact(a: Term, b: Term) -> Ordering {
     compare_impl(a, b, true)
 }
@@ -231,28 +232,17 @@ fn compare_bits(a: Term, b: Term) -> Ordering {
     x.bit_len.cmp(&y.bit_len)
 }
 
-/// Compares two numbers by exact value; under `exact`, an integer is less
-/// than a float of the same value.
+/// Compares two numbers by value; under `exact` (map-key order) every
+/// integer is less than every float, whatever their values.
 pub fn compare_numbers(a: Term, b: Term, exact: bool) -> Ordering {
     match (a.as_float(), b.as_float()) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
         (None, None) => compare_ints(a, b),
-        (Some(x), None) => {
-            let o = compare_int_float(b, x).reverse();
-            if o == Ordering::Equal && exact {
-                Ordering::Greater
-            } else {
-                o
-            }
-        }
-        (None, Some(y)) => {
-            let o = compare_int_float(a, y);
-            if o == Ordering::Equal && exact {
-                Ordering::Less
-            } else {
-                o
-            }
-        }
+        // Map-key order: every integer before every float.
+        (Some(_), None) if exact => Ordering::Greater,
+        (None, Some(_)) if exact => Ordering::Less,
+        (Some(x), None) => compare_int_float(b, x).reverse(),
+        (None, Some(y)) => compare_int_float(a, y),
     }
 }
 
@@ -359,6 +349,9 @@ mod tests {
         assert_eq!(compare_exact(two60, f60), Less);
         let one_f = h.float(1.0);
         assert_eq!(compare_exact(Term::small(1), one_f), Less);
+        let half = h.float(0.5);
+        assert_eq!(compare_exact(Term::small(2), half), Less); // map-key order
+        assert_eq!(compare(Term::small(2), half), Greater);
         assert_eq!(compare_exact(one_f, Term::small(1)), Greater);
         assert_eq!(compare(Term::small(1), one_f), Equal);
         // 2^60 + 1 > 2^60 as float
