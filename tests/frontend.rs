@@ -94,6 +94,10 @@ fn shell_expressions() {
     assert_eq!(exprs.len(), 2);
     assert!(parse_exprs("X = .").is_err());
     assert!(parse_exprs("").unwrap().is_empty());
+    use act::syntax::awaits_more_input;
+    for (line, more) in [("1 + 2", true), ("1 + 2.", false), ("\"abc", true), ("f(\n", true), ("", false), ("x. % c", false)] {
+        assert_eq!(awaits_more_input(line), more, "{:?}", line);
+    }
 }
 
 #[test]

@@ -105,6 +105,17 @@ pub fn parse_exprs(source: &str) -> Result<Vec<ast::Expr>, Vec<Diagnostic>> {
     finish(exprs, diagnostics)
 }
 
+/// For the shell: whether `source` stops before its expressions are done,
+/// so the shell should read another line rather than report an error. True
+/// when the last token is not a form-ending `.` or a string or quoted atom
+/// is still open, as in Erlang's shell.
+pub fn awaits_more_input(source: &str) -> bool {
+    let lexed = lexer::lex(source);
+    let open_literal = lexed.diagnostics.iter().any(|d| d.message.starts_with("unterminated"));
+    let has_tokens = !lexed.tokens.is_empty();
+    open_literal || (has_tokens && lexed.tokens.last().map(|t| &t.tok) != Some(&token::Tok::Dot))
+}
+
 /// The preprocessed forms, the diagnostics so far, and where the lexer lost text.
 fn tokens_by_form(source: &str, options: &ParseOptions) -> (Vec<Vec<lexer::Token>>, Vec<Diagnostic>, Vec<usize>) {
     let lexed = lexer::lex(source);
