@@ -22,6 +22,7 @@ pub mod io;
 pub mod numbers;
 pub mod process;
 pub mod tuples;
+pub mod system;
 pub mod types;
 pub mod unicode;
 
@@ -52,7 +53,7 @@ pub struct Registry {
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
     // `process` first: its `halt` (which ends the program) wins over any other.
-    vec![process::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
+    vec![process::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, math::BIFS, io::BIFS, numbers::BIFS, system::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
