@@ -118,7 +118,7 @@ fn printable_string(t: Term) -> bool {
     let mut n = 0;
     while let Some((h, tl)) = t.as_cons() {
         match h.as_small() {
-            Some(c @ 0..=255) if !(is_cntrl(c as u32) && !is_space(c as u32)) => {}
+            Some(c @ 0..=255) if !is_cntrl(c as u32) || is_space(c as u32) => {}
             _ => return false,
         }
         n += 1;

@@ -86,7 +86,7 @@ fn shortest_digits(f: f64) -> (String, i32) {
 /// `e` is the exponent of the first digit.
 fn break_tie(f: f64, digits: String, e: i32) -> String {
     let nd = digits.len();
-    if digits.as_bytes()[nd - 1] % 2 == 0 {
+    if digits.as_bytes()[nd - 1].is_multiple_of(2) {
         return digits;
     }
     // 40 digits past the candidate are plenty to see a non-tie.

@@ -278,7 +278,7 @@ fn pid_to_list(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn list_to_pid(_p: &mut Process, a: &[Term]) -> BifResult {
     let Some(s) = list::string_of(a[0]) else { return badarg() };
-    let parts: Option<Vec<u64>> = s.strip_prefix('<').and_then(|s| s.strip_suffix('>')).map(|s| s.split('.').map(|x| x.parse().ok()).collect::<Option<Vec<u64>>>()).flatten();
+    let parts: Option<Vec<u64>> = s.strip_prefix('<').and_then(|s| s.strip_suffix('>')).and_then(|s| s.split('.').map(|x| x.parse().ok()).collect::<Option<Vec<u64>>>());
     match parts.as_deref() {
         Some(&[0, n, 0]) => Ok(Term::pid(n)),
         _ => badarg(),
