@@ -407,6 +407,8 @@ const SHAPES: &[(&str, &str)] = &[
     ("fun F(0) -> 1; F(N) -> N end", "(fun F (0 when [] -> 1) (N when [] -> N))"),
     ("fun () -> ok end", "(fun ( when [] -> ok))"),
     ("begin a, b end", "(begin a b)"),
+    // Regression: the shell once took a leading `- if` for the `-if` directive.
+    ("- if true -> 1 end", "(- (if ( when [true] -> 1)))"),
 ];
 
 #[test]

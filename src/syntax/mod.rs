@@ -62,7 +62,7 @@ pub fn parse_module(source: &str) -> Result<ast::Module, Vec<Diagnostic>> {
 /// Parses a whole file: every form, or every error in every form, sorted by
 /// position.
 pub fn parse_module_with(source: &str, options: &ParseOptions) -> Result<ast::Module, Vec<Diagnostic>> {
-    let (form_tokens, mut diagnostics, lost_text_at) = tokens_by_form(source, options);
+    let (form_tokens, mut diagnostics, lost_text_at) = tokens_by_form(source, options, true);
     let parser = grammar::FormParser::new();
     let mut module = ast::Module::default();
     let starts: Vec<usize> = form_tokens.iter().map(|f| f[0].span.start as usize).collect();
@@ -87,7 +87,7 @@ pub fn parse_module_with(source: &str, options: &ParseOptions) -> Result<ast::Mo
 /// `,`, ending with `.`). Several `.`-terminated groups are concatenated.
 pub fn parse_exprs(source: &str) -> Result<Vec<ast::Expr>, Vec<Diagnostic>> {
     let options = ParseOptions { file_name: "shell".into(), module_name: "shell".into() };
-    let (form_tokens, mut diagnostics, lost_text_at) = tokens_by_form(source, &options);
+    let (form_tokens, mut diagnostics, lost_text_at) = tokens_by_form(source, &options, false);
     let parser = grammar::ReplExprsParser::new();
     let mut exprs = Vec::new();
     for tokens in form_tokens {
@@ -117,10 +117,14 @@ pub fn awaits_more_input(source: &str) -> bool {
 }
 
 /// The preprocessed forms, the diagnostics so far, and where the lexer lost text.
-fn tokens_by_form(source: &str, options: &ParseOptions) -> (Vec<Vec<lexer::Token>>, Vec<Diagnostic>, Vec<usize>) {
+fn tokens_by_form(
+    source: &str,
+    options: &ParseOptions,
+    directives: bool,
+) -> (Vec<Vec<lexer::Token>>, Vec<Diagnostic>, Vec<usize>) {
     let lexed = lexer::lex(source);
     let mut diagnostics = lexed.diagnostics;
-    let (forms, preprocess_diagnostics) = preprocess::Preprocessor::new(source, options).run(lexed.tokens);
+    let (forms, preprocess_diagnostics) = preprocess::Preprocessor::new(source, options, directives).run(lexed.tokens);
     diagnostics.extend(preprocess_diagnostics);
     (forms, diagnostics, lexed.lost_text_at)
 }

@@ -54,6 +54,8 @@ pub struct Preprocessor<'a> {
     module: Option<String>,
     conditionals: Vec<Conditional>,
     line_starts: Vec<usize>,
+    /// False for the shell, where a line starting with `-` is an expression.
+    directives: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -61,7 +63,8 @@ pub struct Preprocessor<'a> {
 type FunctionContext = Option<(String, usize)>;
 
 impl<'a> Preprocessor<'a> {
-    pub fn new(source: &'a str, options: &'a ParseOptions) -> Preprocessor<'a> {
+    /// A preprocessor for a module (`directives`) or for shell input (none).
+    pub fn new(source: &'a str, options: &'a ParseOptions, directives: bool) -> Preprocessor<'a> {
         let line_starts =
             std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
         Preprocessor {
@@ -71,6 +74,7 @@ impl<'a> Preprocessor<'a> {
             module: None,
             conditionals: Vec::new(),
             line_starts,
+            directives,
             diagnostics: Vec::new(),
         }
     }
@@ -114,6 +118,9 @@ impl<'a> Preprocessor<'a> {
 
     /// Runs `form` if it is a directive; false if it is an ordinary form.
     fn directive(&mut self, form: &[Token]) -> bool {
+        if !self.directives {
+            return false;
+        }
         let name = match (form.first().map(|t| &t.tok), form.get(1).map(|t| &t.tok)) {
             (Some(Tok::Minus), Some(Tok::Atom(name))) => name.as_str(),
             (Some(Tok::Minus), Some(Tok::If)) => "if",
