@@ -5,10 +5,14 @@
 //! Lookup is a binary search; every update builds a new map (terms are
 //! immutable) in one merge pass.
 //!
-//! Known gap: OTP stores maps of more than 32 keys as a hash array mapped
-//! trie, whose iteration (and so printing, `maps:to_list`, `maps:keys`)
-//! follows hash order rather than term order. Ours always iterate in term
-//! order, so such outputs differ for large maps.
+//! OTP stores maps of more than 32 keys as a hash array mapped trie, whose
+//! iteration follows the keys' internal hashes, not term order. We keep
+//! every map sorted (lookups stay binary searches) and compute OTP's order
+//! when a large map is walked: `iteration_order` gives it (printing,
+//! iterators, folds), and `maps:keys/to_list/values` and
+//! `term_to_binary` use its reverse, as OTP's do. Known gap: keys holding
+//! atoms, pids, references or funs hash differently from OTP (ERTS hashes
+//! their VM-internal words), so their place in a large map differs.
 
 use crate::compare::compare_exact;
 use crate::heap::Heap;
@@ -222,6 +226,47 @@ pub fn map_put_many(heap: &mut Heap, m: Term, pairs: &[(Term, Term)], exact: boo
     Ok(build(heap, &out_k, &out_v))
 }
 
+/// Maps with more keys than this are hash tries in OTP (`MAP_SMALL_MAP_LIMIT`).
+pub const SMALL_MAP_LIMIT: usize = 32;
+
+/// The order in which OTP visits the entries of `m` (printing, `maps:fold`,
+/// iterators), as indices into `map_keys(m)`: key order for a small map;
+/// for a large one, the trie's order: by internal hash, least significant
+/// 4-bit digit first.
+pub fn iteration_order(m: Term) -> Vec<usize> {
+    let n = map_size(m);
+    if n <= SMALL_MAP_LIMIT {
+        return (0..n).collect();
+    }
+    let keys = map_keys(m);
+    let mut order: Vec<(u32, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let h = crate::bif::hash::internal_hash(k);
+            // Reverse the nibbles: the trie branches on the lowest first.
+            let mut r = 0u32;
+            for d in 0..8 {
+                r = (r << 4) | ((h >> (4 * d)) & 0xf);
+            }
+            (r, i)
+        })
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The order of `maps:keys/1`, `maps:to_list/1`, `maps:values/1` and of
+/// `term_to_binary`: key order for a small map, the reverse of
+/// `iteration_order` for a large one.
+pub fn listing_order(m: Term) -> Vec<usize> {
+    let mut o = iteration_order(m);
+    if o.len() > SMALL_MAP_LIMIT {
+        o.reverse();
+    }
+    o
+}
+
 /// A map from parallel key and value slices already sorted and free of
 /// duplicates (used by copy and decode paths that know their input is a map).
 pub fn map_from_sorted(heap: &mut Heap, keys: &[Term], values: &[Term]) -> Term {
@@ -270,5 +315,24 @@ mod tests {
         let e = h.empty_map();
         assert_eq!(map_size(e), 0);
         assert_eq!(map_get(e, a("a")), None);
+    }
+
+    #[test]
+    fn large_map_order_is_otps() {
+        // OTP 25: maps:keys(maps:from_list([{I, I} || I <- lists:seq(1, 40)])).
+        let want = [
+            33, 12, 23, 29, 30, 39, 26, 31, 11, 37, 9, 32, 34, 25, 28, 6, 38, 13, 40, 20, 15, 14, 2, 7, 1, 8, 3, 17, 22, 21, 4, 36, 24, 10, 35,
+            27, 19, 5, 18, 16,
+        ];
+        let mut h = Heap::new();
+        let mut pairs: Vec<(Term, Term)> = (1..=40).map(|i| (Term::small(i), Term::small(i))).collect();
+        let m = h.map_from_pairs(&mut pairs);
+        let keys = map_keys(m);
+        let got: Vec<i64> = listing_order(m).into_iter().map(|i| keys[i].as_small().unwrap()).collect();
+        assert_eq!(got, want);
+        let iter: Vec<i64> = iteration_order(m).into_iter().map(|i| keys[i].as_small().unwrap()).collect();
+        assert_eq!(iter[..2], [16, 18]); // maps:next/1 and ~w start here
+        let small = h.map_from_pairs(&mut vec![(Term::small(2), Term::NIL), (Term::small(1), Term::NIL)]);
+        assert_eq!(listing_order(small), vec![0, 1]);
     }
 }

@@ -4,8 +4,8 @@
 //! out as `ATOM_EXT` (100) when every character is Latin-1, else as
 //! (`SMALL_`)`ATOM_UTF8_EXT` (119/118), which is what OTP 25's default flags
 //! do (OTP 26 switched to UTF-8 for all atoms). Lists of bytes shorter than
-//! 65536 use `STRING_EXT`. Maps list their keys in our map order, which is
-//! OTP's for maps of up to 32 keys (larger OTP maps are hash-ordered).
+//! 65536 use `STRING_EXT`. Maps list their entries in OTP's order
+//! (`map::listing_order`: key order up to 32 keys, trie order above).
 //!
 //! Known gaps: closures (`NEW_FUN_EXT`) are neither written (badarg) nor
 //! read (badarg); `compressed` is accepted but not applied, and compressed
@@ -194,7 +194,7 @@ fn encode_one(out: &mut Vec<u8>, t: Term, stack: &mut Vec<Term>) -> Option<()> {
             let (k, v) = (map::map_keys(t), map::map_values(t));
             out.push(MAP_EXT);
             out.extend_from_slice(&(k.len() as u32).to_be_bytes());
-            for i in (0..k.len()).rev() {
+            for i in map::listing_order(t).into_iter().rev() {
                 stack.push(v[i]);
                 stack.push(k[i]);
             }

@@ -512,6 +512,164 @@ pub fn make_hash(t: Term) -> u32 {
     hash
 }
 
+/// ERTS's `INTERNAL_HASH_SALT` ("a 32-bit prime", so that the internal
+/// hash differs from `phash2`).
+const INTERNAL_HASH_SALT: u32 = 3432918353;
+const HCONST_17: u32 = 0x81af1549;
+const HCONST_18: u32 = 0x1fe68f02;
+const HCONST_22: u32 = 0x98c475e6;
+
+/// The word BEAM would use for an immediate term: `make_internal_hash`
+/// hashes immediates by their raw bits. Smalls and `[]` are laid out as in
+/// BEAM; atoms and pids carry our own table indices, so their hashes (and
+/// the order of large maps keyed by them) differ from OTP's.
+fn beam_immediate(t: Term) -> u64 {
+    if let Some(i) = t.as_small() {
+        ((i as u64) << 4) | 0xF
+    } else if t.is_nil() {
+        0x3B
+    } else if let Some(a) = t.as_atom() {
+        ((a.0 as u64) << 6) | 0xB
+    } else if let Some(p) = t.as_pid() {
+        (p << 4) | 0x3
+    } else {
+        t.0
+    }
+}
+
+/// ERTS's `make_internal_hash(Term, 0)`, which places map keys in a
+/// hash-array mapped trie: it decides the iteration order of maps with more
+/// than 32 keys (see `map::iteration_order`).
+pub fn internal_hash(t: Term) -> u32 {
+    let mut hash: u32 = INTERNAL_HASH_SALT;
+    let const_hash = |hash: &mut u32, k: u32| {
+        *hash ^= k;
+        *hash = hash.rotate_left(17);
+    };
+    enum It {
+        Term(Term),
+        Cdr,
+    }
+    let mut stack: Vec<It> = Vec::new();
+    let mut term = t;
+    loop {
+        let mut descend = false;
+        if term.is_cons() {
+            let (mut c, mut sh) = (0u32, 0u32);
+            let mut cell = term;
+            loop {
+                match cell.head().as_small() {
+                    Some(b @ 0..=255) => {
+                        sh = (sh << 8).wrapping_add(b as u32);
+                        if c == 3 {
+                            hash_1(&mut hash, sh, HCONST_4);
+                            c = 0;
+                            sh = 0;
+                        } else {
+                            c += 1;
+                        }
+                        term = cell.tail();
+                        if !term.is_cons() {
+                            break;
+                        }
+                        cell = term;
+                    }
+                    _ => break,
+                }
+            }
+            if c > 0 {
+                hash_2(&mut hash, sh, c, HCONST_22);
+            }
+            if term.is_cons() {
+                let tl = cell.tail();
+                const_hash(&mut hash, HCONST_17);
+                stack.push(It::Term(tl));
+                if !tl.is_cons() {
+                    stack.push(It::Cdr);
+                }
+                term = cell.head();
+            }
+            descend = true;
+        } else if !term.is_boxed() {
+            let w = beam_immediate(term);
+            hash_2(&mut hash, w as u32, (w >> 32) as u32, HCONST);
+        } else {
+            match header_subtag(term.header()) {
+                Subtag::Tuple => {
+                    let e = term.as_tuple().unwrap();
+                    hash_1(&mut hash, e.len() as u32, HCONST_9);
+                    if !e.is_empty() {
+                        for x in e[1..].iter().rev() {
+                            stack.push(It::Term(*x));
+                        }
+                        term = e[0];
+                        descend = true;
+                    }
+                }
+                Subtag::Map => {
+                    let (k, v) = (map::map_keys(term), map::map_values(term));
+                    hash_1(&mut hash, k.len() as u32, HCONST_16);
+                    for i in (0..k.len()).rev() {
+                        stack.push(It::Term(v[i]));
+                        stack.push(It::Term(k[i]));
+                    }
+                }
+                Subtag::HeapBin | Subtag::RefcBin | Subtag::SubBin => {
+                    let b = binary::bits(term).unwrap();
+                    let con = HCONST_13.wrapping_add(hash);
+                    let sz = (b.bit_len / 8) as usize;
+                    let bitsize = (b.bit_len % 8) as u32;
+                    if b.bit_len == 0 {
+                        hash = con;
+                    } else {
+                        let bytes = b.to_bytes();
+                        hash = block_hash(&bytes[..sz], con);
+                        if bitsize > 0 {
+                            hash_2(&mut hash, bitsize, (bytes[sz] >> (8 - bitsize)) as u32, HCONST_15);
+                        }
+                    }
+                }
+                Subtag::BigPos | Subtag::BigNeg => {
+                    let con = if header_subtag(term.header()) == Subtag::BigNeg { HCONST_10 } else { HCONST_11 };
+                    for &d in term.payload() {
+                        hash_2(&mut hash, d as u32, (d >> 32) as u32, con);
+                    }
+                }
+                Subtag::Float => {
+                    let mut f = term.as_float().unwrap();
+                    if f == 0.0 {
+                        f = 0.0;
+                    }
+                    let bits = f.to_bits();
+                    hash_2(&mut hash, bits as u32, (bits >> 32) as u32, HCONST_12);
+                }
+                // Funs and references hash VM-specific data in ERTS; any
+                // deterministic value keeps our order stable.
+                Subtag::Ref => hash_2(&mut hash, term.word(1) as u32, (term.word(1) >> 32) as u32, HCONST_7),
+                Subtag::Fun | Subtag::Export => {
+                    for &w in term.payload() {
+                        hash_2(&mut hash, w as u32, (w >> 32) as u32, HCONST_14);
+                    }
+                }
+                Subtag::MatchCtx => {}
+            }
+        }
+        if descend {
+            continue;
+        }
+        loop {
+            match stack.pop() {
+                None => return hash,
+                Some(It::Cdr) => const_hash(&mut hash, HCONST_18),
+                Some(It::Term(t)) => {
+                    term = t;
+                    break;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

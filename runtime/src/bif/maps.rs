@@ -72,20 +72,23 @@ fn is_key(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[1])?;
     Ok(Term::bool(map::map_get(m, a[0]).is_some()))
 }
+// keys/values/to_list list a large map in OTP's order (`map::listing_order`).
 fn keys(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[0])?;
-    let k = map::map_keys(m).to_vec();
-    Ok(p.heap.list(&k))
+    let k = map::map_keys(m);
+    let v: Vec<Term> = map::listing_order(m).into_iter().map(|i| k[i]).collect();
+    Ok(p.heap.list(&v))
 }
 fn values(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[0])?;
-    let v = map::map_values(m).to_vec();
+    let vs = map::map_values(m);
+    let v: Vec<Term> = map::listing_order(m).into_iter().map(|i| vs[i]).collect();
     Ok(p.heap.list(&v))
 }
 fn to_list(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[0])?;
     let (k, v) = (map::map_keys(m), map::map_values(m));
-    let pairs: Vec<Term> = (0..k.len()).map(|i| p.heap.tuple(&[k[i], v[i]])).collect();
+    let pairs: Vec<Term> = map::listing_order(m).into_iter().map(|i| p.heap.tuple(&[k[i], v[i]])).collect();
     Ok(p.heap.list(&pairs))
 }
 fn from_list(p: &mut Process, a: &[Term]) -> BifResult {
