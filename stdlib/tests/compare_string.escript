@@ -4,7 +4,8 @@
 %% Run: escript stdlib/tests/compare_string.escript
 -mode(compile).
 
--define(ALPHABET, "aabAB  \t\r\n,,.e+-0123456789xéÉßσΣςжЖÿ").
+-define(ALPHABET, "aabAB  \t\r\n,,.e+-0123456789xéÉßσΣςжЖÿ"
+        "\x{301}\x{308}\x{200D}\x{1F600}\x{2764}\x{1F1E6}\x{1F1E7}\x{AC00}\x{1100}\x{1161}\x{11A8}\x{600}\x{903}\x{FE0F}").
 
 main(_) ->
     setup([string]),
