@@ -286,7 +286,8 @@ mod tests {
     fn build_and_lookup() {
         let mut h = Heap::new();
         let f1 = h.float(1.0);
-        let mut pairs = vec![(a("b"), Term::small(2)), (Term::small(1), a("int")), (a("a"), Term::small(1)), (f1, a("flt")), (a("b"), Term::small(3))];
+        let mut pairs =
+            vec![(a("b"), Term::small(2)), (Term::small(1), a("int")), (a("a"), Term::small(1)), (f1, a("flt")), (a("b"), Term::small(3))];
         let m = h.map_from_pairs(&mut pairs);
         assert_eq!(map_size(m), 4);
         assert_eq!(map_keys(m), &[Term::small(1), f1, a("a"), a("b")]);
@@ -321,8 +322,8 @@ mod tests {
     fn large_map_order_is_otps() {
         // OTP 25: maps:keys(maps:from_list([{I, I} || I <- lists:seq(1, 40)])).
         let want = [
-            33, 12, 23, 29, 30, 39, 26, 31, 11, 37, 9, 32, 34, 25, 28, 6, 38, 13, 40, 20, 15, 14, 2, 7, 1, 8, 3, 17, 22, 21, 4, 36, 24, 10, 35,
-            27, 19, 5, 18, 16,
+            33, 12, 23, 29, 30, 39, 26, 31, 11, 37, 9, 32, 34, 25, 28, 6, 38, 13, 40, 20, 15, 14, 2, 7, 1, 8, 3, 17, 22, 21, 4, 36, 24, 10,
+            35, 27, 19, 5, 18, 16,
         ];
         let mut h = Heap::new();
         let mut pairs: Vec<(Term, Term)> = (1..=40).map(|i| (Term::small(i), Term::small(i))).collect();

@@ -431,7 +431,7 @@ mod tests {
         assert_eq!(ar(&mut h, ArithOp::Bsr, b, s(10)), "-97656250000000000000");
         assert_eq!(ar(&mut h, ArithOp::Bsr, b, s(1000)), "-1");
         assert_eq!(ar(&mut h, ArithOp::Band, b, s(-1)), "-100000000000000000000000");
-        assert_eq!(ar(&mut h, ArithOp::Band, b, s(0xffff)), (( -100000000000000000000000i128) & 0xffff).to_string());
+        assert_eq!(ar(&mut h, ArithOp::Band, b, s(0xffff)), ((-100000000000000000000000i128) & 0xffff).to_string());
         assert_eq!(ar(&mut h, ArithOp::Bor, b, s(1)), ((-100000000000000000000000i128) | 1).to_string());
         let huge = big(&mut h, "100000000000000000000");
         assert_eq!(ar(&mut h, ArithOp::Bsl, s(1), huge), "'system_limit'");

@@ -109,7 +109,8 @@ fn parse_opts(t: Term) -> Result<Opts, Exception> {
             if k == mk_atom("scope") {
                 o.scope = Some(v);
             } else if k == mk_atom("insert_replaced") {
-                o.insert = if v.is_list() { arg_list(v)?.into_iter().map(arg_usize).collect::<Result<_, _>>()? } else { vec![arg_usize(v)?] };
+                o.insert =
+                    if v.is_list() { arg_list(v)?.into_iter().map(arg_usize).collect::<Result<_, _>>()? } else { vec![arg_usize(v)?] };
             } else {
                 return badarg();
             }

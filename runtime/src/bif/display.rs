@@ -65,10 +65,11 @@ fn print_atom(out: &mut Vec<u8>, a: Atom) {
         out.extend_from_slice(b"''");
         return;
     }
-    let need_quote = !is_lower(latin1_char(s, 0)) || (1..s.len()).any(|i| {
-        let lc = latin1_char(s, i);
-        !is_alnum(lc) && lc != b'_' as u32
-    });
+    let need_quote = !is_lower(latin1_char(s, 0))
+        || (1..s.len()).any(|i| {
+            let lc = latin1_char(s, i);
+            !is_alnum(lc) && lc != b'_' as u32
+        });
     if need_quote {
         out.push(b'\'');
     }

@@ -68,17 +68,32 @@ const NODE: &str = "nonode@nohost";
 /// The external format of `t` (with the version byte), or `None` when `t`
 /// holds something we cannot encode (a closure).
 pub fn encode(t: Term) -> Option<Vec<u8>> {
-    let mut out = vec![VERSION];
+    encode_with(t, 1)
+}
+
+/// `term_to_binary(T, [{minor_version, V}])`: 0 writes floats as text
+/// (`FLOAT_EXT`), 2 writes every atom as UTF-8; 1 is the default.
+pub fn encode_with(t: Term, minor_version: u8) -> Option<Vec<u8>> {
+    let mut e = Encoder { out: vec![VERSION], minor_version };
     let mut stack = vec![t];
     while let Some(t) = stack.pop() {
-        encode_one(&mut out, t, &mut stack)?;
+        e.encode_one(t, &mut stack)?;
     }
-    Some(out)
+    Some(e.out)
+}
+
+struct Encoder {
+    out: Vec<u8>,
+    minor_version: u8,
 }
 
 fn put_atom(out: &mut Vec<u8>, a: Atom) {
+    put_atom_v(out, a, 1)
+}
+
+fn put_atom_v(out: &mut Vec<u8>, a: Atom, minor_version: u8) {
     let name = a.name();
-    if name.chars().all(|c| (c as u32) < 256) {
+    if minor_version < 2 && name.chars().all(|c| (c as u32) < 256) {
         out.push(ATOM_EXT);
         out.extend_from_slice(&(name.chars().count() as u16).to_be_bytes());
         out.extend(name.chars().map(|c| c as u8));
@@ -107,101 +122,113 @@ fn put_big(out: &mut Vec<u8>, v: &BigInt) {
 }
 
 /// Writes `t`'s own bytes and pushes its subterms (first to write on top).
-fn encode_one(out: &mut Vec<u8>, t: Term, stack: &mut Vec<Term>) -> Option<()> {
-    if let Some(i) = t.as_small() {
-        if (0..256).contains(&i) {
-            out.push(SMALL_INTEGER_EXT);
-            out.push(i as u8);
-        } else if i >= i32::MIN as i64 && i <= i32::MAX as i64 {
-            out.push(INTEGER_EXT);
-            out.extend_from_slice(&(i as i32).to_be_bytes());
-        } else {
-            put_big(out, &BigInt::from(i));
-        }
-        return Some(());
-    }
-    if let Some(a) = t.as_atom() {
-        put_atom(out, a);
-        return Some(());
-    }
-    if t.is_nil() {
-        out.push(NIL_EXT);
-        return Some(());
-    }
-    if let Some(serial) = t.as_pid() {
-        out.push(NEW_PID_EXT);
-        put_atom(out, atom::atom(NODE));
-        out.extend_from_slice(&(serial as u32).to_be_bytes());
-        out.extend_from_slice(&((serial >> 32) as u32).to_be_bytes());
-        out.extend_from_slice(&0u32.to_be_bytes());
-        return Some(());
-    }
-    if t.is_cons() {
-        return encode_list(out, t, stack);
-    }
-    if !t.is_boxed() {
-        return None;
-    }
-    match header_subtag(t.header()) {
-        Subtag::Tuple => {
-            let e = t.as_tuple().unwrap();
-            if e.len() < 256 {
-                out.push(SMALL_TUPLE_EXT);
-                out.push(e.len() as u8);
+impl Encoder {
+    fn encode_one(&mut self, t: Term, stack: &mut Vec<Term>) -> Option<()> {
+        let v = self.minor_version;
+        let out = &mut self.out;
+        if let Some(i) = t.as_small() {
+            if (0..256).contains(&i) {
+                out.push(SMALL_INTEGER_EXT);
+                out.push(i as u8);
+            } else if i >= i32::MIN as i64 && i <= i32::MAX as i64 {
+                out.push(INTEGER_EXT);
+                out.extend_from_slice(&(i as i32).to_be_bytes());
             } else {
-                out.push(LARGE_TUPLE_EXT);
-                out.extend_from_slice(&(e.len() as u32).to_be_bytes());
+                put_big(out, &BigInt::from(i));
             }
-            stack.extend(e.iter().rev());
+            return Some(());
         }
-        Subtag::BigPos | Subtag::BigNeg => put_big(out, &number::int_to_big(t).unwrap()),
-        Subtag::Float => {
-            out.push(NEW_FLOAT_EXT);
-            out.extend_from_slice(&t.as_float().unwrap().to_be_bytes());
+        if let Some(a) = t.as_atom() {
+            put_atom_v(out, a, v);
+            return Some(());
         }
-        Subtag::Ref => {
-            let id = t.word(1);
-            out.push(NEWER_REFERENCE_EXT);
-            out.extend_from_slice(&3u16.to_be_bytes());
+        if t.is_nil() {
+            out.push(NIL_EXT);
+            return Some(());
+        }
+        if let Some(serial) = t.as_pid() {
+            out.push(NEW_PID_EXT);
             put_atom(out, atom::atom(NODE));
+            out.extend_from_slice(&(serial as u32).to_be_bytes());
+            out.extend_from_slice(&((serial >> 32) as u32).to_be_bytes());
             out.extend_from_slice(&0u32.to_be_bytes());
-            for w in [id & 0x3ffff, (id >> 18) & 0xffff_ffff, id >> 50] {
-                out.extend_from_slice(&(w as u32).to_be_bytes());
+            return Some(());
+        }
+        if t.is_cons() {
+            return encode_list(out, t, stack);
+        }
+        if !t.is_boxed() {
+            return None;
+        }
+        match header_subtag(t.header()) {
+            Subtag::Tuple => {
+                let e = t.as_tuple().unwrap();
+                if e.len() < 256 {
+                    out.push(SMALL_TUPLE_EXT);
+                    out.push(e.len() as u8);
+                } else {
+                    out.push(LARGE_TUPLE_EXT);
+                    out.extend_from_slice(&(e.len() as u32).to_be_bytes());
+                }
+                stack.extend(e.iter().rev());
             }
-        }
-        Subtag::Export => {
-            out.push(EXPORT_EXT);
-            put_atom(out, Term(t.word(1)).as_atom()?);
-            put_atom(out, Term(t.word(2)).as_atom()?);
-            out.push(SMALL_INTEGER_EXT);
-            out.push(Term(t.word(3)).as_small()? as u8);
-        }
-        Subtag::Fun => return None,
-        Subtag::HeapBin | Subtag::RefcBin | Subtag::SubBin => {
-            let b = binary::bits(t).unwrap();
-            let bytes = b.to_bytes();
-            if b.is_binary() {
-                out.push(BINARY_EXT);
-                out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-            } else {
-                out.push(BIT_BINARY_EXT);
-                out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-                out.push((b.bit_len % 8) as u8);
+            Subtag::BigPos | Subtag::BigNeg => put_big(out, &number::int_to_big(t).unwrap()),
+            Subtag::Float if v == 0 => {
+                // C's "%.20e", NUL-padded to 31 bytes.
+                let text = super::floatfmt::default(t.as_float().unwrap());
+                out.push(FLOAT_EXT);
+                let mut field = [0u8; 31];
+                field[..text.len()].copy_from_slice(text.as_bytes());
+                out.extend_from_slice(&field);
             }
-            out.extend_from_slice(&bytes);
-        }
-        Subtag::Map => {
-            let (k, v) = (map::map_keys(t), map::map_values(t));
-            out.push(MAP_EXT);
-            out.extend_from_slice(&(k.len() as u32).to_be_bytes());
-            for i in map::listing_order(t).into_iter().rev() {
-                stack.push(v[i]);
-                stack.push(k[i]);
+            Subtag::Float => {
+                out.push(NEW_FLOAT_EXT);
+                out.extend_from_slice(&t.as_float().unwrap().to_be_bytes());
             }
+            Subtag::Ref => {
+                let id = t.word(1);
+                out.push(NEWER_REFERENCE_EXT);
+                out.extend_from_slice(&3u16.to_be_bytes());
+                put_atom(out, atom::atom(NODE));
+                out.extend_from_slice(&0u32.to_be_bytes());
+                for w in [id & 0x3ffff, (id >> 18) & 0xffff_ffff, id >> 50] {
+                    out.extend_from_slice(&(w as u32).to_be_bytes());
+                }
+            }
+            Subtag::Export => {
+                out.push(EXPORT_EXT);
+                put_atom_v(out, Term(t.word(1)).as_atom()?, v);
+                put_atom_v(out, Term(t.word(2)).as_atom()?, v);
+                out.push(SMALL_INTEGER_EXT);
+                out.push(Term(t.word(3)).as_small()? as u8);
+            }
+            Subtag::Fun => return None,
+            Subtag::HeapBin | Subtag::RefcBin | Subtag::SubBin => {
+                let b = binary::bits(t).unwrap();
+                let bytes = b.to_bytes();
+                if b.is_binary() {
+                    out.push(BINARY_EXT);
+                    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+                } else {
+                    out.push(BIT_BINARY_EXT);
+                    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+                    out.push((b.bit_len % 8) as u8);
+                }
+                out.extend_from_slice(&bytes);
+            }
+            Subtag::Map => {
+                let (k, v) = (map::map_keys(t), map::map_values(t));
+                out.push(MAP_EXT);
+                out.extend_from_slice(&(k.len() as u32).to_be_bytes());
+                for i in map::listing_order(t).into_iter().rev() {
+                    stack.push(v[i]);
+                    stack.push(k[i]);
+                }
+            }
+            Subtag::MatchCtx => return None,
         }
-        Subtag::MatchCtx => return None,
+        Some(())
     }
-    Some(())
 }
 
 fn encode_list(out: &mut Vec<u8>, t: Term, stack: &mut Vec<Term>) -> Option<()> {
@@ -496,10 +523,25 @@ fn term_to_binary1(p: &mut Process, a: &[Term]) -> BifResult {
     }
 }
 
-/// Options are checked for shape; `compressed` is not applied (module doc).
+/// Options: `{minor_version, 0..2}`; `compressed`, `{compressed, N}` and
+/// `deterministic` are accepted, compression is not applied (module doc).
 fn term_to_binary2(p: &mut Process, a: &[Term]) -> BifResult {
-    arg_list(a[1])?;
-    term_to_binary1(p, &a[..1])
+    let mut minor = 1;
+    for o in arg_list(a[1])? {
+        if let Some(&[k, v]) = o.as_tuple() {
+            match (&*super::erlang::arg_atom(k)?.name(), v.as_small()) {
+                ("minor_version", Some(n @ 0..=2)) => minor = n as u8,
+                ("compressed", Some(0..=9)) => {}
+                _ => return badarg(),
+            }
+        } else if o != mk_atom("compressed") && o != mk_atom("deterministic") {
+            return badarg();
+        }
+    }
+    match encode_with(a[0], minor) {
+        Some(b) => Ok(p.heap.binary_owned(b)),
+        None => badarg(),
+    }
 }
 
 fn external_size(_p: &mut Process, a: &[Term]) -> BifResult {
@@ -589,6 +631,12 @@ mod tests {
         );
         let r = h.reference(123456789012);
         roundtrip(&mut h, r);
+        assert_eq!(encode_with(a("abc"), 2).unwrap(), [131, 119, 3, 97, 98, 99]);
+        let f = h.float(1.5);
+        let old = encode_with(f, 0).unwrap();
+        assert_eq!(&old[..8], &[131, 99, 49, 46, 53, 48, 48, 48]);
+        assert_eq!(old.len(), 33);
+        assert!(eq_exact(decode(&mut h, &old, false).unwrap().0, f));
         let seq: Vec<Term> = (1..=300).map(Term::small).collect();
         let l = h.list(&seq);
         assert_eq!(encode(l).unwrap().len(), 742);

@@ -17,11 +17,7 @@ use crate::map;
 use crate::process::Process;
 use crate::term::{header_subtag, Subtag, Term};
 
-pub const BIFS: &[BifDef] = &[
-    ("erlang", "phash2", 1, phash2_1),
-    ("erlang", "phash2", 2, phash2_2),
-    ("erlang", "phash", 2, phash_2),
-];
+pub const BIFS: &[BifDef] = &[("erlang", "phash2", 1, phash2_1), ("erlang", "phash2", 2, phash2_2), ("erlang", "phash", 2, phash_2)];
 
 /// `erlang:phash/2` (the old hash, still used by `dict` and `sets`): in 1..Range.
 fn phash_2(p: &mut Process, a: &[Term]) -> BifResult {
@@ -355,7 +351,12 @@ enum W {
     Term(Term),
     /// Hash the next of `n` terms at `ptr`, then continue; a tuple's
     /// sequence ends by mixing in its arity.
-    Seq { ptr: *const u64, n: usize, tuple: bool, arity: u32 },
+    Seq {
+        ptr: *const u64,
+        n: usize,
+        tuple: bool,
+        arity: u32,
+    },
     /// The tail of a cons cell still to hash.
     CdrPre(Term),
     /// After a non-list tail: mix the end-of-list marker.

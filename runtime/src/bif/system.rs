@@ -174,7 +174,19 @@ extern "C" {
 /// The local time zone's offset from UTC at `secs`, in seconds (glibc's
 /// `tm_gmtoff`; 0 when the C library cannot tell).
 fn utc_offset(secs: i64) -> i64 {
-    let mut tm = Tm { tm_sec: 0, tm_min: 0, tm_hour: 0, tm_mday: 0, tm_mon: 0, tm_year: 0, tm_wday: 0, tm_yday: 0, tm_isdst: 0, tm_gmtoff: 0, tm_zone: std::ptr::null() };
+    let mut tm = Tm {
+        tm_sec: 0,
+        tm_min: 0,
+        tm_hour: 0,
+        tm_mday: 0,
+        tm_mon: 0,
+        tm_year: 0,
+        tm_wday: 0,
+        tm_yday: 0,
+        tm_isdst: 0,
+        tm_gmtoff: 0,
+        tm_zone: std::ptr::null(),
+    };
     // SAFETY: both pointers are valid for the call; localtime_r writes only `tm`.
     let r = unsafe { localtime_r(&secs, &mut tm) };
     if r.is_null() {
@@ -278,7 +290,10 @@ fn pid_to_list(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn list_to_pid(_p: &mut Process, a: &[Term]) -> BifResult {
     let Some(s) = list::string_of(a[0]) else { return badarg() };
-    let parts: Option<Vec<u64>> = s.strip_prefix('<').and_then(|s| s.strip_suffix('>')).and_then(|s| s.split('.').map(|x| x.parse().ok()).collect::<Option<Vec<u64>>>());
+    let parts: Option<Vec<u64>> = s
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .and_then(|s| s.split('.').map(|x| x.parse().ok()).collect::<Option<Vec<u64>>>());
     match parts.as_deref() {
         Some(&[0, n, 0]) => Ok(Term::pid(n)),
         _ => badarg(),

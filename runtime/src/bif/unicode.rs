@@ -411,9 +411,15 @@ mod tests {
         let l = p.heap.list(&[Term::small(104), Term::small(0xD800)]);
         assert_eq!(show(to_binary3(&mut p, &[l, Term::atom(atom::UNICODE), utf16]).unwrap()), "{error,<<0,104>>,[[55296]]}");
         let l = p.heap.list(&[Term::small(104), Term::small(233), Term::small(8364), Term::small(128512)]);
-        assert_eq!(show(to_binary3(&mut p, &[l, Term::atom(atom::UNICODE), Term::atom(atom::LATIN1)]).unwrap()), "{error,<<104,233>>,[[8364],128512]}");
+        assert_eq!(
+            show(to_binary3(&mut p, &[l, Term::atom(atom::UNICODE), Term::atom(atom::LATIN1)]).unwrap()),
+            "{error,<<104,233>>,[[8364],128512]}"
+        );
         let u32le = p.heap.tuple(&[mk_atom("utf32"), mk_atom("little")]);
-        assert_eq!(show(to_binary3(&mut p, &[l, Term::atom(atom::UNICODE), u32le]).unwrap()), "<<104,0,0,0,233,0,0,0,172,32,0,0,0,246,1,0>>");
+        assert_eq!(
+            show(to_binary3(&mut p, &[l, Term::atom(atom::UNICODE), u32le]).unwrap()),
+            "<<104,0,0,0,233,0,0,0,172,32,0,0,0,246,1,0>>"
+        );
         let b = p.heap.binary(&[255, 254, 0, 0]);
         assert_eq!(show(bom_to_encoding(&mut p, &[b]).unwrap()), "{{utf32,little},4}");
     }
