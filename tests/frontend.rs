@@ -226,127 +226,85 @@ fn random_token_soup_never_panics() {
     }
 }
 
-/// A compact, span-free rendering of a tree, for the shape table below.
-fn shape(e: &act::syntax::ast::Expr) -> String {
-    use act::syntax::ast::{BinSpec, CallTarget, Expr::*, Qualifier};
-    let list = |es: &[act::syntax::ast::Expr]| es.iter().map(shape).collect::<Vec<_>>().join(" ");
-    let clauses = |cs: &[act::syntax::ast::Clause]| {
-        cs.iter()
-            .map(|c| {
-                let guards = c.guards.iter().map(|g| list(g)).collect::<Vec<_>>().join(" ; ");
-                format!("({} when [{}] -> {})", list(&c.patterns), guards, list(&c.body))
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+use act::syntax::ast::{CallTarget, Expr};
+
+/// A compact, span-free rendering of a tree: the same text that
+/// tests/parse/shapes/shape.escript prints for erl_parse's tree.
+fn shape(e: &Expr) -> std::string::String {
+    use Expr::*;
+    let l = |es: &[Expr]| es.iter().map(shape).collect::<Vec<_>>().join(" ");
     match e {
         Integer(i, _) => i.to_string(),
-        BigInteger(s, _) => format!("big:{}", s),
+        BigInteger(b, _) => b.clone(),
         Float(x, _) => format!("{:?}", x),
         Atom(a, _) => a.clone(),
-        String(s, _) => format!("{:?}", s.iter().map(|&c| char::from_u32(c).unwrap_or('?')).collect::<std::string::String>()),
         Var(v, _) => v.clone(),
         Wildcard(_) => "_".into(),
-        Tuple(es, _) => format!("{{{}}}", list(es)),
+        String(cs, _) => format!("{:?}", cs.iter().map(|&c| char::from_u32(c).unwrap()).collect::<std::string::String>()),
         Nil(_) => "[]".into(),
         Cons(h, t, _) => format!("[{} | {}]", shape(h), shape(t)),
-        Binary(segs, _) => format!(
-            "<<{}>>",
-            segs.iter()
-                .map(|s| {
-                    let size = s.size.as_ref().map(|e| format!(":{}", shape(e))).unwrap_or_default();
-                    let specs: Vec<std::string::String> = s
-                        .specs
-                        .iter()
-                        .map(|sp| match sp {
-                            BinSpec::Type(t) | BinSpec::Signedness(t) | BinSpec::Endianness(t) => t.clone(),
-                            BinSpec::Unit(u) => format!("unit:{}", u),
-                        })
-                        .collect();
-                    let specs = if specs.is_empty() { std::string::String::new() } else { format!("/{}", specs.join("-")) };
-                    format!("{}{}{}", shape(&s.value), size, specs)
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Map(assocs, _) => format!("#{{{}}}", assocs_shape(assocs)),
-        MapUpdate(m, assocs, _) => format!("{}#{{{}}}", shape(m), assocs_shape(assocs)),
-        Record { name, fields, .. } => format!("#{}{{{}}}", name, fields_shape(fields)),
-        RecordUpdate { expr, name, fields, .. } => format!("{}#{}{{{}}}", shape(expr), name, fields_shape(fields)),
-        RecordAccess { expr, name, field, .. } => format!("{}#{}.{}", shape(expr), name, field),
-        RecordIndex { name, field, .. } => format!("#{}.{}", name, field),
+        Tuple(es, _) => format!("{{{}}}", l(es)),
         Match(a, b, _) => format!("(= {} {})", shape(a), shape(b)),
-        Unary(op, a, _) => format!("({} {})", op.as_str(), shape(a)),
-        Binary2(op, a, b, _) => format!("({} {} {})", op.as_str(), shape(a), shape(b)),
+        Send(a, b, _) => format!("(! {} {})", shape(a), shape(b)),
         AndAlso(a, b, _) => format!("(andalso {} {})", shape(a), shape(b)),
         OrElse(a, b, _) => format!("(orelse {} {})", shape(a), shape(b)),
-        Send(a, b, _) => format!("(! {} {})", shape(a), shape(b)),
+        Binary2(op, a, b, _) => format!("({} {} {})", op.as_str(), shape(a), shape(b)),
+        Unary(op, a, _) => format!("({} {})", op.as_str(), shape(a)),
+        Catch(a, _) => format!("(catch {})", shape(a)),
         Call { target, args, .. } => {
             let t = match target {
                 CallTarget::Local(n, _) => n.clone(),
                 CallTarget::Remote(m, f) => format!("{}:{}", shape(m), shape(f)),
                 CallTarget::Fun(f) => format!("<{}>", shape(f)),
             };
-            format!("(call {} {})", t, list(args)).replace(" )", ")")
+            format!("(call {}{})", t, args.iter().map(|a| format!(" {}", shape(a))).collect::<std::string::String>())
         }
-        Fun { name, clauses: cs, .. } => format!("(fun {}{})", name.clone().map(|n| n + " ").unwrap_or_default(), clauses(cs)),
+        Record { name, fields, .. } => format!("#{}{{{}}}", name, fields.iter().map(|f| format!("{} = {}", f.name, shape(&f.value))).collect::<Vec<_>>().join(", ")),
+        RecordUpdate { expr, name, fields, .. } => format!("{}#{}{{{}}}", shape(expr), name, fields.iter().map(|f| format!("{} = {}", f.name, shape(&f.value))).collect::<Vec<_>>().join(", ")),
+        RecordAccess { expr, name, field, .. } => format!("{}#{}.{}", shape(expr), name, field),
+        RecordIndex { name, field, .. } => format!("#{}.{}", name, field),
+        Map(a, _) => format!("#{{{}}}", a.iter().map(|x| format!("{} {} {}", shape(&x.key), if x.exact { ":=" } else { "=>" }, shape(&x.value))).collect::<Vec<_>>().join(", ")),
+        MapUpdate(m, a, _) => format!("{}#{{{}}}", shape(m), a.iter().map(|x| format!("{} {} {}", shape(&x.key), if x.exact { ":=" } else { "=>" }, shape(&x.value))).collect::<Vec<_>>().join(", ")),
+        Block(es, _) => format!("(begin{})", es.iter().map(|a| format!(" {}", shape(a))).collect::<std::string::String>()),
         FunRef { name, arity, .. } => format!("(fun {}/{})", name, arity),
         FunRemote { module, name, arity, .. } => format!("(fun {}:{}/{})", shape(module), shape(name), shape(arity)),
-        Block(es, _) => format!("(begin {})", list(es)),
-        Case(e, cs, _) => format!("(case {} {})", shape(e), clauses(cs)),
-        If(cs, _) => format!("(if {})", clauses(cs)),
-        Receive { clauses: cs, after, .. } => format!(
-            "(receive {}{})",
-            clauses(cs),
-            after.as_ref().map(|a| format!(" after {} -> {}", shape(&a.timeout), list(&a.body))).unwrap_or_default()
-        ),
-        Try { body, of_clauses, catch_clauses, after, .. } => format!(
-            "(try {} of {} catch {} after {})",
-            list(body),
-            clauses(of_clauses),
-            catch_clauses
-                .iter()
-                .map(|c| format!(
-                    "({}:{}:{} when {} -> {})",
-                    c.class.as_ref().map(shape).unwrap_or("-".into()),
-                    shape(&c.reason),
-                    c.stack.as_ref().map(|s| s.0.clone()).unwrap_or("-".into()),
-                    c.guards.len(),
-                    list(&c.body)
-                ))
-                .collect::<Vec<_>>()
-                .join(" "),
-            list(after)
-        ),
-        Catch(e, _) => format!("(catch {})", shape(e)),
-        ListComp(e, qs, _) | BinComp(e, qs, _) => {
-            let kind = if matches!(e.as_ref(), Binary(..)) && matches!(e, _) { "lc" } else { "lc" };
-            let qs: Vec<std::string::String> = qs
-                .iter()
-                .map(|q| match q {
-                    Qualifier::Generator(p, e, _) => format!("{} <- {}", shape(p), shape(e)),
-                    Qualifier::BitGenerator(p, e, _) => format!("{} <= {}", shape(p), shape(e)),
-                    Qualifier::Filter(f) => shape(f),
-                })
-                .collect();
-            format!("({} {} || {})", kind, shape(e), qs.join(", "))
-        }
-        Error(_) => "ERROR".into(),
+        Binary(segs, _) => format!("<<{}>>", segs.iter().map(|g| {
+            let size = g.size.as_ref().map(|e| format!(":{}", shape(e))).unwrap_or_default();
+            let specs: Vec<std::string::String> = g.specs.iter().map(|sp| match sp {
+                act::syntax::ast::BinSpec::Type(t) | act::syntax::ast::BinSpec::Signedness(t) | act::syntax::ast::BinSpec::Endianness(t) => t.clone(),
+                act::syntax::ast::BinSpec::Unit(u) => format!("unit:{}", u),
+            }).collect();
+            format!("{}{}{}", shape(&g.value), size, if specs.is_empty() { std::string::String::new() } else { format!("/{}", specs.join("-")) })
+        }).collect::<Vec<_>>().join(", ")),
+        ListComp(e, qs, _) | BinComp(e, qs, _) => format!("(lc {} || {})", shape(e), qs.iter().map(|q| match q {
+            act::syntax::ast::Qualifier::Generator(p, e, _) => format!("{} <- {}", shape(p), shape(e)),
+            act::syntax::ast::Qualifier::BitGenerator(p, e, _) => format!("{} <= {}", shape(p), shape(e)),
+            act::syntax::ast::Qualifier::Filter(f) => shape(f),
+        }).collect::<Vec<_>>().join(", ")),
+        Case(e, cs, _) => format!("(case {}{})", shape(e), cs.iter().map(|c| format!(" {}", clause_shape(c))).collect::<std::string::String>()),
+        If(cs, _) => format!("(if{})", cs.iter().map(|c| format!(" {}", clause_shape(c))).collect::<std::string::String>()),
+        Receive { clauses, after, .. } => format!("(receive{}{})", clauses.iter().map(|c| format!(" {}", clause_shape(c))).collect::<std::string::String>(),
+            after.as_ref().map(|a| format!(" after {} ->{}", shape(&a.timeout), a.body.iter().map(|x| format!(" {}", shape(x))).collect::<std::string::String>())).unwrap_or_default()),
+        Fun { name, clauses, .. } => format!("(fun{}{})", name.as_ref().map(|n| format!(" {}", n)).unwrap_or_default(), clauses.iter().map(|c| format!(" {}", clause_shape(c))).collect::<std::string::String>()),
+        Try { body, of_clauses, catch_clauses, after, .. } => format!("(try{} of{} catch{} after{})",
+            body.iter().map(|x| format!(" {}", shape(x))).collect::<std::string::String>(),
+            of_clauses.iter().map(|c| format!(" {}", clause_shape(c))).collect::<std::string::String>(),
+            catch_clauses.iter().map(|c| {
+                let class = c.class.as_ref().map(shape).unwrap_or("throw".into());
+                let stack = c.stack.as_ref().map(|v| v.0.clone()).unwrap_or("_".into());
+                format!(" ({{{} {} {}}} when [{}] ->{})", class, shape(&c.reason), stack,
+                    c.guards.iter().map(|g| g.iter().map(shape).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(" ; "),
+                    c.body.iter().map(|x| format!(" {}", shape(x))).collect::<std::string::String>())
+            }).collect::<std::string::String>(),
+            after.iter().map(|x| format!(" {}", shape(x))).collect::<std::string::String>()),
+        other => format!("?{:?}", std::mem::discriminant(other)),
     }
 }
-
-fn assocs_shape(assocs: &[act::syntax::ast::MapAssoc]) -> String {
-    assocs
-        .iter()
-        .map(|a| format!("{} {} {}", shape(&a.key), if a.exact { ":=" } else { "=>" }, shape(&a.value)))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn clause_shape(c: &act::syntax::ast::Clause) -> std::string::String {
+    format!("({} when [{}] ->{})", c.patterns.iter().map(shape).collect::<Vec<_>>().join(" "),
+        c.guards.iter().map(|g| g.iter().map(shape).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(" ; "),
+        c.body.iter().map(|x| format!(" {}", shape(x))).collect::<std::string::String>())
 }
-
-fn fields_shape(fields: &[act::syntax::ast::RecordField]) -> String {
-    fields.iter().map(|f| format!("{} = {}", f.name, shape(&f.value))).collect::<Vec<_>>().join(", ")
-}
-
 /// Source expressions and the tree each must parse to: precedence,
 /// associativity, literals and every construct's shape.
 const SHAPES: &[(&str, &str)] = &[
@@ -386,7 +344,7 @@ const SHAPES: &[(&str, &str)] = &[
     ("\"ab\" \"cd\"", "\"abcd\""),
     ("$a + $\\n", "(+ 97 10)"),
     ("16#ff + 2#11", "(+ 255 3)"),
-    ("99999999999999999999", "big:99999999999999999999"),
+    ("99999999999999999999", "99999999999999999999"),
     ("1.5e3", "1500.0"),
     ("<<X:8/little-signed, B/binary, \"s\", (N+1):4/unit:8>>", "<<X:8/little-signed, B/binary, \"s\", (+ N 1):4/unit:8>>"),
     ("<<-1:8>>", "<<(- 1):8>>"),
@@ -400,10 +358,9 @@ const SHAPES: &[(&str, &str)] = &[
     ("<< <<X>> || <<X>> <= B >>", "(lc <<X>> || <<X>> <= B)"),
     ("case X of 1 -> a; _ when X > 1, X < 5; X == 0 -> b end", "(case X (1 when [] -> a) (_ when [(> X 1) (< X 5) ; (== X 0)] -> b))"),
     ("if X -> a; true -> b end", "(if ( when [X] -> a) ( when [true] -> b))"),
-    ("receive after 10 -> t end", "(receive  after 10 -> t)"),
+    ("receive after 10 -> t end", "(receive after 10 -> t)"),
     ("receive M -> M after T -> t end", "(receive (M when [] -> M) after T -> t)"),
-    ("try f() of X -> X catch E -> E; error:R:S when R -> R after ok end",
-     "(try (call f) of (X when [] -> X) catch (-:E:- when 0 -> E) (error:R:S when 1 -> R) after ok)"),
+    ("try f() of X -> X catch E -> E; error:R:S when R -> R after ok end", "(try (call f) of (X when [] -> X) catch ({throw E _} when [] -> E) ({error R S} when [R] -> R) after ok)"),
     ("fun F(0) -> 1; F(N) -> N end", "(fun F (0 when [] -> 1) (N when [] -> N))"),
     ("fun () -> ok end", "(fun ( when [] -> ok))"),
     ("begin a, b end", "(begin a b)"),
@@ -542,4 +499,25 @@ fn spans_nest() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Differential test against OTP's erl_parse: tests/parse/shapes/erl_parse.tsv
+/// holds random expressions (gen.py) and the tree erl_parse built for each
+/// (shape.escript), or ERROR. Act must agree on every line, errors included.
+#[test]
+fn agrees_with_erl_parse() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse/shapes/erl_parse.tsv");
+    let table = std::fs::read_to_string(path).unwrap();
+    let mut failures = Vec::new();
+    for line in table.lines() {
+        let (source, want) = line.split_once('\t').unwrap();
+        let got = match parse_exprs(source) {
+            Ok(exprs) => exprs.iter().map(shape).collect::<Vec<_>>().join(" "),
+            Err(_) => "ERROR".to_string(),
+        };
+        if got != want {
+            failures.push(format!("{}\n   erl_parse {}\n         act {}", source, want, got));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), table.lines().count(), failures.join("\n"));
 }
