@@ -210,9 +210,11 @@ fn io_nl_1(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn write_string(p: &Process, t: Term, depth: Option<usize>) -> String {
     with_ctx(p, Encoding::Latin1, |ctx| {
-        let mut s = String::new();
-        write::write_with(&mut s, t, depth, ctx);
-        s
+        format::with_stack_for(&[t], || {
+            let mut s = String::new();
+            write::write_with(&mut s, t, depth, ctx);
+            s
+        })
     })
 }
 
@@ -318,7 +320,9 @@ fn io_lib_write_2(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn io_lib_print_1(p: &mut Process, a: &[Term]) -> BifResult {
-    let s = with_ctx(p, Encoding::Latin1, |ctx| pretty::pretty_full(a[0], 1, 80, None, true, ctx));
+    let s = with_ctx(p, Encoding::Latin1, |ctx| {
+        format::with_stack_for(&[a[0]], || pretty::pretty_full(a[0], 1, 80, None, true, ctx))
+    });
     Ok(chars_term(p, &s))
 }
 
@@ -329,7 +333,9 @@ fn io_lib_print_4(p: &mut Process, a: &[Term]) -> BifResult {
     };
     let depth = if d < 0 { None } else { Some(d as usize) };
     let s = with_ctx(p, Encoding::Latin1, |ctx| {
-        pretty::pretty_full(a[0], col.max(1) as usize, ll.max(0) as usize, depth, true, ctx)
+        format::with_stack_for(&[a[0]], || {
+            pretty::pretty_full(a[0], col.max(1) as usize, ll.max(0) as usize, depth, true, ctx)
+        })
     });
     Ok(chars_term(p, &s))
 }

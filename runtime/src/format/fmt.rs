@@ -43,6 +43,10 @@ pub fn format_str(fmt: &str, args: &[Term]) -> Result<String, FormatError> {
 
 /// `format` with a printing context (how to name funs).
 pub fn format_with(fmt: &[u32], args: &[Term], ctx: &Ctx) -> Result<String, FormatError> {
+    super::with_stack_for(args, || format_args(fmt, args, ctx))
+}
+
+fn format_args(fmt: &[u32], args: &[Term], ctx: &Ctx) -> Result<String, FormatError> {
     let mut b = Builder { out: String::new(), col: 0, ctx };
     let mut args = args.iter().copied();
     let mut i = 0;

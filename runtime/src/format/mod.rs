@@ -61,6 +61,85 @@ impl<'a> Ctx<'a> {
     }
 }
 
+// ---- deep terms ----
+
+/// Nesting depth from which printing moves to a helper thread with a big
+/// stack (`with_stack_for`). The printers recurse once per nesting level,
+/// as OTP's do; a scheduler thread's 8 MiB stack overflows somewhere
+/// between 1,000 and 10,000 levels in a debug build, so 500 keeps a wide
+/// margin while sparing ordinary terms the thread hop.
+const DEEP_NESTING: usize = 500;
+
+/// The helper thread's stack: address space reserved, not memory used
+/// (pages are touched only as deep as the recursion goes). A gigabyte
+/// covers about a million levels in a debug build.
+const DEEP_STACK_BYTES: usize = 1 << 30;
+
+/// Whether `t` nests containers more than `limit` deep (a list's elements
+/// are one level below it, its tail at the same level).
+pub(crate) fn nests_deeper_than(t: Term, limit: usize) -> bool {
+    let container = |t: Term| t.is_cons() || t.is_tuple() || t.is_map();
+    let mut stack = vec![(t, 0usize)];
+    while let Some((t, d)) = stack.pop() {
+        if d > limit {
+            return true;
+        }
+        if t.is_cons() {
+            let mut l = t;
+            while let Some((h, tl)) = l.as_cons() {
+                if container(h) {
+                    stack.push((h, d + 1));
+                }
+                l = tl;
+            }
+            if container(l) {
+                stack.push((l, d + 1));
+            }
+        } else if let Some(es) = t.as_tuple() {
+            stack.extend(es.iter().filter(|&&e| container(e)).map(|&e| (e, d + 1)));
+        } else if t.is_map() {
+            for (k, v) in map_pairs(t) {
+                stack.extend([k, v].into_iter().filter(|&e| container(e)).map(|e| (e, d + 1)));
+            }
+        }
+    }
+    false
+}
+
+/// Moves a value to another thread although its type is not `Send`.
+struct AssertSend<T>(T);
+
+// SAFETY: used only by `with_stack_for`, whose calling thread waits for
+// the helper thread to finish: the value is never used by two threads at
+// once, and what it borrows (terms on the caller's heap, the printing
+// context) outlives the helper thread.
+unsafe impl<T> Send for AssertSend<T> {}
+
+impl<T> AssertSend<T> {
+    fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// Runs `f`, on a helper thread with a `DEEP_STACK_BYTES` stack when one
+/// of `terms` nests deeper than `DEEP_NESTING`, so that printing a deeply
+/// nested term cannot overflow the caller's stack.
+pub fn with_stack_for<R: Send>(terms: &[Term], f: impl FnOnce() -> R) -> R {
+    if !terms.iter().any(|&t| nests_deeper_than(t, DEEP_NESTING)) {
+        return f();
+    }
+    let job = AssertSend(f);
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("act-deep-print".into())
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(s, move || (job.into_inner())())
+            .expect("spawn the deep-printing thread")
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
 // ---- small term-reading helpers shared by the printers ----
 
 /// The keys and values of a map in iteration order (`map.rs` decides it;
