@@ -39,17 +39,20 @@ pub struct Exception {
     /// The arguments of the BIF or function that failed, when known: the
     /// stack trace shows `m:f(Args)` instead of `m:f/Arity`.
     pub args: Term,
+    /// A stack trace given by `erlang:raise/3`, used as is; else NONE and
+    /// the trace is built where the exception is raised.
+    pub trace: Term,
 }
 
 impl Exception {
     pub fn error(reason: Term) -> Exception {
-        Exception { class: Class::Error, reason, args: Term::NONE }
+        Exception { class: Class::Error, reason, args: Term::NONE, trace: Term::NONE }
     }
     pub fn throw(reason: Term) -> Exception {
-        Exception { class: Class::Throw, reason, args: Term::NONE }
+        Exception { class: Class::Throw, reason, args: Term::NONE, trace: Term::NONE }
     }
     pub fn exit(reason: Term) -> Exception {
-        Exception { class: Class::Exit, reason, args: Term::NONE }
+        Exception { class: Class::Exit, reason, args: Term::NONE, trace: Term::NONE }
     }
     pub fn badarg() -> Exception {
         Exception::error(Term::atom(atom::BADARG))

@@ -445,6 +445,30 @@ impl FnCompiler<'_, '_> {
     fn call(&mut self, target: &CallTarget, args: &[Expr], span: Span, dst: Reg, tail: bool) {
         let arity = args.len() as u32;
         match target {
+            CallTarget::Local(name, nspan) if name == "record_info" && arity == 2 => {
+                let (Some(what), Some(rec)) = (atom_of(&args[0]), atom_of(&args[1])) else {
+                    return self.m.error(*nspan, "illegal record_info: both arguments must be atoms");
+                };
+                let Some(def) = self.m.records.get(rec).map(|d| d.fields.iter().map(|f| f.0.clone()).collect::<Vec<_>>()) else {
+                    return self.m.error(args[1].span(), format!("record {rec} undefined"));
+                };
+                let value = match what {
+                    "size" => Term::small(def.len() as i64 + 1),
+                    "fields" => {
+                        let names: Vec<Term> = def.iter().map(|f| Term::atom(atom::atom(f))).collect();
+                        self.m.module.literals.list(&names)
+                    }
+                    _ => return self.m.error(args[0].span(), "illegal record_info: expected `fields` or `size`"),
+                };
+                self.load(dst, value);
+                self.finish_value(dst, tail)
+            }
+            CallTarget::Local(name, _) if name == "is_record" && arity == 2 && self.record_size(&args[1]).is_some() => {
+                let size = self.record_size(&args[1]).unwrap_or(0);
+                let mut args3 = args.to_vec();
+                args3.push(Expr::Integer(size as i64, span));
+                self.remote_call("erlang", "is_record", &args3, span, dst, tail)
+            }
             CallTarget::Local(name, nspan) => {
                 if let Some(func) = self.m.functions.get(&(name.clone(), arity)).copied() {
                     let base = self.args_into_temps(args);
@@ -808,6 +832,12 @@ impl FnCompiler<'_, '_> {
     }
 
     // ---- records ----
+
+    /// The tuple size of the record named by the atom expression `e`.
+    fn record_size(&self, e: &Expr) -> Option<usize> {
+        let name = atom_of(e)?;
+        self.m.records.get(name).map(|d| d.fields.len() + 1)
+    }
 
     fn record_def(&mut self, name: &str, span: Span) -> Option<Vec<(String, Option<Expr>)>> {
         match self.m.records.get(name) {

@@ -38,6 +38,7 @@ fn may_raise(e: &Expr) -> bool {
         Expr::Cons(h, t, _) => may_raise(h) || may_raise(t),
         Expr::Binary2(op, a, b, _) if cmp_op(*op).is_some() => may_raise(a) || may_raise(b),
         Expr::Call { target: CallTarget::Local(n, _), args, .. } if type_test(n).is_some() && args.len() == 1 => may_raise(&args[0]),
+        Expr::Call { target: CallTarget::Local(n, _), args, .. } if n == "is_record" => args.iter().any(may_raise),
         _ => true,
     }
 }
@@ -120,7 +121,9 @@ impl FnCompiler<'_, '_> {
         match g {
             Expr::Call { target, args, span } => {
                 let ok = match target {
-                    CallTarget::Local(n, _) => is_guard_bif(n, args.len()) && !self.m.functions.contains_key(&(n.clone(), args.len() as u32)),
+                    CallTarget::Local(n, _) => {
+                        (is_guard_bif(n, args.len()) || n == "record_info") && !self.m.functions.contains_key(&(n.clone(), args.len() as u32))
+                    }
                     CallTarget::Remote(m, f) => matches!((&**m, &**f), (Expr::Atom(m, _), Expr::Atom(f, _)) if m == "erlang" && is_guard_bif(f, args.len())),
                     CallTarget::Fun(_) => false,
                 };

@@ -145,6 +145,37 @@ pub fn compile_module(ast: &ast::Module, opts: &Options) -> Result<Module, Vec<D
         }
     }
 
+    // Every module has module_info/0,1 (exported), as erlc adds them.
+    let mut synthetic = Vec::new();
+    for arity in [0u32, 1] {
+        let key = ("module_info".to_string(), arity);
+        if cx.functions.contains_key(&key) {
+            continue;
+        }
+        let s = Span::default();
+        let mut args = vec![Expr::Atom(name.clone(), s)];
+        let mut params = Vec::new();
+        if arity == 1 {
+            params.push(Expr::Var("Key".into(), s));
+            args.push(Expr::Var("Key".into(), s));
+        }
+        let call = Expr::Call {
+            target: ast::CallTarget::Remote(Box::new(Expr::Atom("erlang".into(), s)), Box::new(Expr::Atom("get_module_info".into(), s))),
+            args,
+            span: s,
+        };
+        let f = ast::Function {
+            name: "module_info".into(),
+            arity,
+            clauses: vec![ast::Clause { patterns: params, guards: vec![], body: vec![call], span: s }],
+            span: s,
+        };
+        let i = cx.reserve_function("module_info", arity);
+        cx.functions.insert(key, i);
+        cx.module.exports.insert((atom::atom("module_info"), arity), i);
+        synthetic.push(f);
+    }
+
     // Exports.
     for f in &ast.forms {
         if let Form::Export { funs, .. } = f {
@@ -171,7 +202,7 @@ pub fn compile_module(ast: &ast::Module, opts: &Options) -> Result<Module, Vec<D
     }
 
     // Pass 2: code.
-    for func in defs {
+    for func in defs.into_iter().chain(synthetic.iter()) {
         let index = cx.functions[&(func.name.clone(), func.arity)];
         let code = FnCompiler::compile_function(&mut cx, func);
         fill(&mut cx, index, code);

@@ -354,7 +354,7 @@ fn exit(_p: &mut Process, a: &[Term]) -> BifResult {
 fn raise(_p: &mut Process, a: &[Term]) -> BifResult {
     let class = arg_atom(a[0]).ok().and_then(crate::exception::Class::from_atom);
     match class {
-        Some(c) if a[2].is_list() => Err(Exception { class: c, reason: a[1], args: Term::NONE }),
+        Some(c) if a[2].is_list() => Err(Exception { class: c, reason: a[1], args: Term::NONE, trace: a[2] }),
         _ => badarg(),
     }
 }

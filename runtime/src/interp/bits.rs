@@ -56,7 +56,11 @@ pub(crate) fn get(p: &mut Process, ctx: Term, ty: BinType, size: BinSize, unit: 
             if n > rest {
                 return Ok(None);
             }
-            let v = read_int(&b.slice(off, n), flags, &mut p.heap);
+            let v = if flags.little && n > 64 && n % 8 != 0 {
+                return Ok(None);
+            } else {
+                read_int(&b.slice(off, n), flags, &mut p.heap)
+            };
             set_offset(ctx, off + n);
             Ok(Some(v))
         }
@@ -113,15 +117,23 @@ pub(crate) fn at_end(ctx: Term) -> bool {
 
 fn read_uint(s: &binary::BitSlice, little: bool) -> u128 {
     let mut v: u128 = 0;
-    if little && s.bit_len % 8 == 0 {
-        for i in (0..s.bit_len / 8).rev() {
+    if little {
+        // Whole bytes come least significant first; a final partial byte
+        // holds the most significant bits (OTP's little-endian rule).
+        let whole = s.bit_len / 8;
+        for i in 0..whole {
             let mut byte = 0u128;
             for k in 0..8 {
                 byte = (byte << 1) | s.bit(i * 8 + k) as u128;
             }
-            v = (v << 8) | byte;
+            v |= byte << (8 * i);
         }
-        return v;
+        let rest = s.bit_len % 8;
+        let mut top = 0u128;
+        for k in 0..rest {
+            top = (top << 1) | s.bit(whole * 8 + k) as u128;
+        }
+        return v | (top << (8 * whole));
     }
     for i in 0..s.bit_len {
         v = (v << 1) | s.bit(i) as u128;
@@ -249,9 +261,18 @@ pub(crate) fn put(p: &mut Process, v: Term, ty: BinType, size: BinSize, unit: u3
         BinType::Integer => {
             let n = size_of(p, Some(8))?.ok_or_else(Exception::badarg)?;
             let big = crate::number::int_to_big(v).ok_or_else(Exception::badarg)?;
-            let bytes = int_bits(&big, n, flags.little);
             let b = p.bin_builders.last_mut().expect("BsPut after BsInit");
-            b.push_slice(&binary::BitSlice { bytes: &bytes, bit_offset: (bytes.len() as u64 * 8) - n, bit_len: n });
+            if flags.little && n % 8 != 0 {
+                // Whole bytes least significant first, then the top bits.
+                let le = int_le_bytes(&big, n);
+                for &byte in &le[..(n / 8) as usize] {
+                    b.push_bits_u64(byte as u64, 8);
+                }
+                b.push_bits_u64(le[(n / 8) as usize] as u64, (n % 8) as u32);
+            } else {
+                let bytes = int_bits(&big, n, flags.little);
+                b.push_slice(&binary::BitSlice { bytes: &bytes, bit_offset: (bytes.len() as u64 * 8) - n, bit_len: n });
+            }
         }
         BinType::Float => {
             let n = size_of(p, Some(64))?.ok_or_else(Exception::badarg)?;
@@ -262,6 +283,10 @@ pub(crate) fn put(p: &mut Process, v: Term, ty: BinType, size: BinSize, unit: u3
                 (64, true) => b.push_bytes(&f.to_bits().to_le_bytes()),
                 (32, false) => b.push_bytes(&(f as f32).to_bits().to_be_bytes()),
                 (32, true) => b.push_bytes(&(f as f32).to_bits().to_le_bytes()),
+                (16, little) => {
+                    let h = f64_to_half(f).ok_or_else(Exception::badarg)?;
+                    b.push_bytes(&if little { h.to_le_bytes() } else { h.to_be_bytes() })
+                }
                 _ => return Err(Exception::badarg()),
             }
         }
@@ -303,6 +328,55 @@ pub(crate) fn put(p: &mut Process, v: Term, ty: BinType, size: BinSize, unit: u3
         }
     }
     Ok(())
+}
+
+/// The low `n` bits of `v` (two's complement) as little-endian bytes, the
+/// last one holding the `n % 8` top bits in its low bits.
+fn int_le_bytes(v: &BigInt, n: u64) -> Vec<u8> {
+    let nbytes = n.div_ceil(8) as usize;
+    let mut le = v.to_signed_bytes_le();
+    let fill = if v.sign() == Sign::Minus { 0xff } else { 0 };
+    le.resize(nbytes.max(le.len()), fill);
+    le.truncate(nbytes);
+    if n % 8 != 0 {
+        if let Some(top) = le.last_mut() {
+            *top &= (1u8 << (n % 8)) - 1;
+        }
+    }
+    le
+}
+
+/// IEEE 754 half precision, round to nearest even; `None` when too large.
+fn f64_to_half(f: f64) -> Option<u16> {
+    let x = f as f32;
+    let bits = x.to_bits();
+    let sign = ((bits >> 16) & 0x8000) as u16;
+    let exp = ((bits >> 23) & 0xff) as i32;
+    let mant = bits & 0x7f_ffff;
+    if exp == 0 && mant == 0 {
+        return Some(sign);
+    }
+    let e = exp - 127 + 15;
+    if e >= 31 {
+        return None;
+    }
+    if e <= 0 {
+        if e < -10 {
+            return Some(sign);
+        }
+        let m = (mant | 0x80_0000) >> (1 - e);
+        let half = (m >> 13) as u16;
+        let round = m & 0x1fff;
+        let r = if round > 0x1000 || (round == 0x1000 && half & 1 == 1) { half + 1 } else { half };
+        return Some(sign | r);
+    }
+    let half = ((e as u32) << 10 | (mant >> 13)) as u16;
+    let round = mant & 0x1fff;
+    let r = if round > 0x1000 || (round == 0x1000 && half & 1 == 1) { half + 1 } else { half };
+    if (r & 0x7c00) == 0x7c00 {
+        return None;
+    }
+    Some(sign | r)
 }
 
 /// The low `n` bits of `v` (two's complement), as bytes whose last `n` bits

@@ -83,7 +83,7 @@ pub(crate) fn resolve(p: &mut Process, m: Atom, f: Atom, arity: u32) -> Option<T
     }
 }
 
-pub(crate) fn resolve_import(p: &mut Process, module: &'static Module, import: u32) -> Result<Target, Exception> {
+pub(crate) fn resolve_import(p: &mut Process, module: &'static Module, import: u32, base: u16, arity: u32) -> Result<Target, Exception> {
     let slot = &module.resolved[import as usize];
     if let Some(t) = slot.get() {
         return Ok(*t);
@@ -94,7 +94,11 @@ pub(crate) fn resolve_import(p: &mut Process, module: &'static Module, import: u
             let _ = slot.set(t);
             Ok(t)
         }
-        None => Err(Exception::error(Term::atom(atom::UNDEF))),
+        None => {
+            let s = p.base + base as usize;
+            let args = p.regs[s..s + arity as usize].to_vec();
+            Err(undef(p, Term::atom(imp.module), Term::atom(imp.function), &args))
+        }
     }
 }
 

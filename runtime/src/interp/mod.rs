@@ -238,7 +238,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             }
             Op::TestConst { src, value, fail } => {
                 let t = reg!(p, src);
-                if t != value && !(value.is_boxed() && crate::compare::eq_exact(t, value)) {
+                if t != value && !((value.is_boxed() || value.is_cons()) && crate::compare::eq_exact(t, value)) {
                     pc = fail.at();
                 }
             }
@@ -338,7 +338,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             }
             Op::CallExt { import, base, arity } => {
                 pos.pc = pc as u32;
-                let target = try_!(calls::resolve_import(p, pos.module, import));
+                let target = try_!(calls::resolve_import(p, pos.module, import, base, arity));
                 match try_!(calls::call_target(p, pos, target, base, arity, false)) {
                     calls::Next::Continue => {}
                     calls::Next::Enter(new) => {
@@ -357,7 +357,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             }
             Op::TailCallExt { import, base, arity } => {
                 pos.pc = pc as u32;
-                let target = try_!(calls::resolve_import(p, pos.module, import));
+                let target = try_!(calls::resolve_import(p, pos.module, import, base, arity));
                 match try_!(calls::call_target(p, pos, target, base, arity, true)) {
                     calls::Next::Continue => {}
                     calls::Next::Enter(new) => {
@@ -460,11 +460,11 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     Ok(v) => reg!(p, dst) = v,
                     Err(_) if fail != Label::NONE => pc = fail.at(),
                     Err(mut e) => {
-                        if e.args.is_none() && e.class == Class::Error {
+                        let b = crate::bif::get(bif);
+                        if e.args.is_none() && e.class == Class::Error && !raise::is_explicit_raise(b.module, b.name) {
                             e.args = p.heap.list(args);
                         }
                         pos.pc = (pc - 1) as u32;
-                        let b = crate::bif::get(bif);
                         match raise::unwind_from_bif(p, &mut pos, e, b.module, b.name) {
                             Ok(()) => jump_to_pos!(),
                             Err(r) => return Flow::Raised(r),
@@ -493,7 +493,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             }
             Op::Reraise { class, reason, trace } => {
                 let c = reg!(p, class).as_atom().and_then(Class::from_atom).unwrap_or(Class::Error);
-                let exc = Exception { class: c, reason: reg!(p, reason), args: Term::NONE };
+                let exc = Exception { class: c, reason: reg!(p, reason), args: Term::NONE, trace: Term::NONE };
                 let tr = reg!(p, trace);
                 pos.pc = (pc - 1) as u32;
                 match raise::unwind_with_trace(p, &mut pos, exc, tr) {

@@ -62,19 +62,30 @@ fn build_trace(p: &mut Process, pos: Pos, top: Option<Term>, args: Term) -> Term
 
 /// Raises `exc` at `pos` (an instruction of Erlang code).
 pub(crate) fn unwind(p: &mut Process, pos: &mut Pos, exc: Exception) -> Result<(), Raised> {
-    let trace = if exc.class == Class::Throw && !p.handlers.is_empty() {
-        // A throw caught by a handler rarely has its trace looked at;
-        // still build it (OTP does), it is cheap at depth 8.
-        build_trace(p, *pos, None, exc.args)
-    } else {
-        build_trace(p, *pos, None, exc.args)
-    };
+    if !exc.trace.is_none() {
+        return unwind_with_trace(p, pos, exc, exc.trace);
+    }
+    // `undef` carries {M, F, Args}: the call that found nothing is the top frame.
+    if let Some(mfa) = exc.args.as_tuple().filter(|t| t.len() == 3 && exc.reason.is_atom_eq(atom::UNDEF)) {
+        let (m, f, a) = (mfa[0], mfa[1], mfa[2]);
+        let loc = p.heap.list(&[]);
+        let top = p.heap.tuple(&[m, f, a, loc]);
+        let trace = build_trace(p, *pos, Some(top), Term::NONE);
+        return unwind_with_trace(p, pos, exc, trace);
+    }
+    let trace = build_trace(p, *pos, None, exc.args);
     unwind_with_trace(p, pos, exc, trace)
 }
 
 /// Raises `exc` from BIF `m:f` called at `pos`.
 pub(crate) fn unwind_from_bif(p: &mut Process, pos: &mut Pos, exc: Exception, m: Atom, f: Atom) -> Result<(), Raised> {
-    let trace = if matches!(exc.class, Class::Error) && !exc.args.is_none() && !is_explicit_raise(m, f) {
+    if !exc.trace.is_none() || exc.reason.is_atom_eq(atom::UNDEF) {
+        return unwind(p, pos, exc);
+    }
+    let trace = if is_explicit_raise(m, f) {
+        // error/2,3: the caller is the top frame, with the given arguments.
+        build_trace(p, *pos, None, exc.args)
+    } else if matches!(exc.class, Class::Error) && !exc.args.is_none() {
         let loc = p.heap.list(&[]);
         let top = p.heap.tuple(&[Term::atom(m), Term::atom(f), exc.args, loc]);
         build_trace(p, *pos, Some(top), Term::NONE)
@@ -86,7 +97,7 @@ pub(crate) fn unwind_from_bif(p: &mut Process, pos: &mut Pos, exc: Exception, m:
 
 /// `error/1`, `throw/1`, `exit/1` raise on behalf of the caller: the trace
 /// starts at the calling function, not at the BIF.
-fn is_explicit_raise(m: Atom, f: Atom) -> bool {
+pub(crate) fn is_explicit_raise(m: Atom, f: Atom) -> bool {
     m == atom::ERLANG && matches!(&*f.name(), "error" | "throw" | "exit" | "raise")
 }
 
