@@ -328,6 +328,22 @@ mod tests {
         }
     }
 
+    /// A term nested far deeper than a thread's stack allows a recursive
+    /// printer to go (test threads have 2 MiB) prints through the
+    /// big-stack helper thread. Expected sizes from OTP 25.
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let mut h = Heap::new();
+        let mut t = Term::atom(atom::atom("nil"));
+        for i in 1..=20_000 {
+            t = h.tuple(&[Term::small(i), t]);
+        }
+        let w = format(&"~w".chars().map(|c| c as u32).collect::<Vec<_>>(), &[t]).unwrap();
+        assert_eq!(w.len(), 148_897);
+        let p = format(&"~p".chars().map(|c| c as u32).collect::<Vec<_>>(), &[t]).unwrap();
+        assert!(p.starts_with("{20000,\n {19999,\n  {19998,"));
+    }
+
     /// Random terms under `~p ~w ~P ~W ~tp ~lp`, at various columns.
     #[test]
     fn otp_pretty_cases() {
