@@ -20,8 +20,6 @@ pub mod lists;
 pub mod maps;
 pub mod normalize;
 mod normalize_tables;
-pub mod normalize;
-mod normalize_tables;
 pub mod math;
 pub mod io;
 pub mod numbers;
@@ -58,7 +56,7 @@ pub struct Registry {
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
     // `process` first: its `halt` (which ends the program) wins over any other.
-    vec![process::BIFS, code::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, normalize::BIFS, normalize::BIFS, math::BIFS, io::BIFS, numbers::BIFS, system::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
+    vec![process::BIFS, code::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, normalize::BIFS, math::BIFS, io::BIFS, numbers::BIFS, system::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
