@@ -340,8 +340,14 @@ mod tests {
         }
         let w = format(&"~w".chars().map(|c| c as u32).collect::<Vec<_>>(), &[t]).unwrap();
         assert_eq!(w.len(), 148_897);
+        // ~p output grows with the square of the depth: stay smaller.
+        let mut t = Term::atom(atom::atom("nil"));
+        for i in 1..=3_000 {
+            t = h.tuple(&[Term::small(i), t]);
+        }
         let p = format(&"~p".chars().map(|c| c as u32).collect::<Vec<_>>(), &[t]).unwrap();
-        assert!(p.starts_with("{20000,\n {19999,\n  {19998,"));
+        assert!(p.starts_with("{3000,\n {2999,\n  {2998,"));
+        assert_eq!(p.len(), 4_524_396);
     }
 
     /// Random terms under `~p ~w ~P ~W ~tp ~lp`, at various columns.
