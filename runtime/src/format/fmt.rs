@@ -146,6 +146,11 @@ fn parse_spec(fmt: &[u32], i: usize, args: &mut impl Iterator<Item = Term>) -> R
         i += 1;
     }
     let control = *fmt.get(i).ok_or(FormatError("format ends inside a control sequence"))?;
+    // A negative precision (from `.*`) makes OTP fail a guard, or loop
+    // forever in `chars/2`, for every control but these.
+    if precision.is_some_and(|p| p < 0) && !matches!(to_char(control), 'p' | 'P' | 'n' | 'i') {
+        return err("negative precision");
+    }
     Ok((Spec { width, left, precision, pad, encoding, strings, control }, i + 1))
 }
 
@@ -547,6 +552,35 @@ mod tests {
         assert_eq!(f("[~10p]", &[ab]), "[{a,b}]");
         assert_eq!(f("[~3w]", &[a("toolongatom")]), "[***]");
         assert_eq!(f("[~10.*w]", &[n(46), a("x")]), "[         x]");
+    }
+
+    /// Random control sequences and arguments never panic (they may be
+    /// errors): a deterministic fuzz over the parser and every control.
+    #[test]
+    fn random_formats_never_panic() {
+        let mut h = Heap::new();
+        let st = s(&mut h, "str");
+        let bin = h.binary(b"bin");
+        let fl = h.float(-2.5);
+        let tup = h.tuple(&[a("x"), st]);
+        let pool =
+            [Term::small(-3), Term::small(0), Term::small(7), Term::small(300), a("atom"), st, bin, fl, tup, Term::NIL];
+        let pieces = [
+            "~", "-", "*", ".", "0", "3", "12", "t", "l", "w", "p", "W", "P", "s", "e", "f", "g", "b", "B", "x", "X",
+            "#", "+", "c", "i", "n", "~", "a", "\n",
+        ];
+        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let fmt: String = (0..1 + next(8)).map(|_| pieces[next(pieces.len())]).collect();
+            let args: Vec<Term> = (0..next(5)).map(|_| pool[next(pool.len())]).collect();
+            let _ = format_str(&fmt, &args);
+        }
     }
 
     #[test]
