@@ -99,6 +99,12 @@ fn lex_error_diagnostic(error: LexError, input: &str, base: usize, range: std::o
     match error {
         LexError::UnexpectedCharacter => {
             let c = input[range.start..].chars().next().unwrap_or('?');
+            let next = input[range.start..].chars().nth(1);
+            if c == '~' && next.is_some_and(|n| n.is_ascii_alphabetic() || "\"'([{<|/`#".contains(n)) {
+                return Diagnostic::error(Span::new(base + range.start, base + range.start + 1), "sigils are not supported")
+                    .with_label("`~` starts an OTP 27 sigil")
+                    .with_note("write a plain string or binary instead");
+            }
             let end = range.start + c.len_utf8().max(1);
             let shown = if c.is_control() || c.is_whitespace() || c == '`' { format!("{:?}", c) } else { format!("`{}`", c) };
             Diagnostic::error(Span::new(base + range.start, base + end), format!("unexpected character {}", shown))
@@ -211,6 +217,22 @@ pub(super) fn lex_char(lex: &mut Lexer<Tok>) -> Result<Tok, LexError> {
 }
 
 pub(super) fn lex_string(lex: &mut Lexer<Tok>) -> Result<Vec<u32>, LexError> {
+    // OTP 27 triple-quoted strings: `"""` then only blanks to the line end.
+    let rest = lex.remainder();
+    if let Some(after) = rest.strip_prefix("\"\"") {
+        if after.trim_start_matches([' ', '\t', '\r']).starts_with('\n') {
+            let start = lex.span().start;
+            let end = after.find("\"\"\"").map_or(rest.len(), |i| 2 + i + 3);
+            lex.bump(end);
+            return Err(LexError::At {
+                start,
+                end: start + 3,
+                message: "triple-quoted strings are not supported".into(),
+                label: "`\"\"\"` starts an OTP 27 text block".into(),
+                placeholder: Some(Tok::String(Vec::new())),
+            });
+        }
+    }
     scan_quoted(lex, '"', "string", Tok::String(Vec::new()))
 }
 

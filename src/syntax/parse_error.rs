@@ -49,7 +49,14 @@ pub fn syntax_error(error: ParseError<usize, Tok, Diagnostic>, form: &[Token], s
         ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
             let span = Span::new(l, r);
             let index = form.iter().position(|t| t.span.start as usize == l).unwrap_or(form.len());
-            with_expected(unexpected_token(form, index, &tok, span, &expected, source), &expected)
+            let diagnostic = unexpected_token(form, index, &tok, span, &expected, source);
+            // For a construct Act does not support, what the grammar
+            // expected instead is beside the point.
+            if diagnostic.message.ends_with("not supported") {
+                diagnostic
+            } else {
+                with_expected(diagnostic, &expected)
+            }
         }
     }
 }
@@ -175,6 +182,23 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
                 .with_label("this clause already has its `->`")
                 .with_note("`Pattern = Expr` binds a variable; `->` only follows a clause head"),
         };
+    }
+
+    // OTP 26 map comprehensions and map generators: not in Act's tree.
+    if *tok == Tok::PipePipe || *tok == Tok::ColonEq {
+        let open = open_at(form, index);
+        let in_map = open.last().is_some_and(|(i, c)| *c == Tok::RBrace && *i > 0 && form[*i - 1].tok == Tok::Hash);
+        let after_bars = form[..index].iter().rev().any(|t| t.tok == Tok::PipePipe);
+        if *tok == Tok::PipePipe && in_map {
+            return Diagnostic::error(span, "map comprehensions are not supported")
+                .with_label("`#{K => V || ...}` needs OTP 26 map comprehensions")
+                .with_note("build the map with `maps:from_list([{K, V} || ...])`");
+        }
+        if *tok == Tok::ColonEq && after_bars && !in_map {
+            return Diagnostic::error(span, "map generators are not supported")
+                .with_label("`K := V <- Map` needs OTP 26 map generators")
+                .with_note("iterate over `maps:to_list(Map)` with `{K, V} <- maps:to_list(Map)`");
+        }
     }
 
     if *tok == Tok::Else {
