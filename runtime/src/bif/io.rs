@@ -11,6 +11,9 @@
 //! `io:setopts([{encoding, unicode}])` every character is written as
 //! UTF-8. The mode is one flag for the whole OS process (`STDOUT_UNICODE`)
 //! because standard output is one device for the whole OS process too.
+//!
+//! Input (`io:get_line`, `io:get_chars`) reads standard input's bytes as
+//! Latin-1 characters, as an escript does, and returns `eof` at its end.
 
 use super::BifDef;
 use crate::atom::{self, Atom};
@@ -19,7 +22,7 @@ use crate::format::{self, fmt, pretty, write, Ctx, Encoding};
 use crate::list;
 use crate::process::Process;
 use crate::term::Term;
-use std::io::Write as _;
+use std::io::{BufRead as _, Read as _, Write as _};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const BIFS: &[BifDef] = &[
@@ -40,6 +43,14 @@ pub const BIFS: &[BifDef] = &[
     ("io", "getopts", 0, io_getopts_0),
     ("io", "getopts", 1, io_getopts_1),
     ("io", "printable_range", 0, io_printable_range_0),
+    ("io", "get_line", 1, io_get_line_1),
+    ("io", "get_line", 2, io_get_line_2),
+    ("io", "get_chars", 2, io_get_chars_2),
+    ("io", "get_chars", 3, io_get_chars_3),
+    ("io", "columns", 0, io_no_terminal_0),
+    ("io", "columns", 1, io_no_terminal_1),
+    ("io", "rows", 0, io_no_terminal_0),
+    ("io", "rows", 1, io_no_terminal_1),
     ("io_lib", "format", 2, io_lib_format_2),
     ("io_lib", "fwrite", 2, io_lib_format_2),
     ("io_lib", "write", 1, io_lib_write_1),
@@ -282,6 +293,79 @@ fn io_getopts_1(p: &mut Process, a: &[Term]) -> BifResult {
 /// The `+pc` printable range; only `latin1` (the default) is supported.
 fn io_printable_range_0(_p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(Term::atom(atom::LATIN1))
+}
+
+// ---- input ----
+
+/// `io_lib:format_prompt/1`: `{format, Fmt, Args}`, or text printed with
+/// `~s`, or any other term with `~p`; a prompt that fails to format is `???`.
+fn prompt_text(p: &Process, prompt: Term) -> String {
+    let formatted = match prompt.as_tuple() {
+        Some([tag, fmt, args]) if tag.is_atom_eq(atom::atom("format")) => format_term(p, *fmt, *args),
+        _ => {
+            let control = if prompt.is_list() || prompt.is_atom() || prompt.is_bitstring() { "~s" } else { "~p" };
+            let fmt: Vec<u32> = control.chars().map(|c| c as u32).collect();
+            with_ctx(p, Encoding::Latin1, |ctx| fmt::format_with(&fmt, &[prompt], ctx)).map_err(|_| Exception::badarg())
+        }
+    };
+    formatted.unwrap_or_else(|_| "???".to_string())
+}
+
+/// Bytes as a list of Latin-1 characters, or `eof` when there are none.
+fn input_term(p: &mut Process, bytes: &[u8]) -> Term {
+    if bytes.is_empty() {
+        Term::atom(atom::atom("eof"))
+    } else {
+        list::from_bytes_list(&mut p.heap, bytes)
+    }
+}
+
+fn get_line(p: &mut Process, dev: Term, prompt: Term) -> BifResult {
+    device(dev)?;
+    let text = prompt_text(p, prompt);
+    emit(p, Device::Stdout, &text);
+    p.vm.flush();
+    let mut line = Vec::new();
+    let _ = std::io::stdin().lock().read_until(b'\n', &mut line);
+    Ok(input_term(p, &line))
+}
+
+fn io_get_line_1(p: &mut Process, a: &[Term]) -> BifResult {
+    get_line(p, Term::atom(atom::atom("standard_io")), a[0])
+}
+
+fn io_get_line_2(p: &mut Process, a: &[Term]) -> BifResult {
+    get_line(p, a[0], a[1])
+}
+
+fn get_chars(p: &mut Process, dev: Term, prompt: Term, count: Term) -> BifResult {
+    device(dev)?;
+    let n = count.as_small().filter(|&n| n >= 0).ok_or_else(Exception::badarg)? as u64;
+    let text = prompt_text(p, prompt);
+    emit(p, Device::Stdout, &text);
+    p.vm.flush();
+    let mut buf = Vec::new();
+    let _ = std::io::stdin().lock().take(n).read_to_end(&mut buf);
+    Ok(input_term(p, &buf))
+}
+
+fn io_get_chars_2(p: &mut Process, a: &[Term]) -> BifResult {
+    get_chars(p, Term::atom(atom::atom("standard_io")), a[0], a[1])
+}
+
+fn io_get_chars_3(p: &mut Process, a: &[Term]) -> BifResult {
+    get_chars(p, a[0], a[1], a[2])
+}
+
+/// `io:columns/0,1`, `io:rows/0,1`: `{error, enotsup}`, as under escript
+/// (standard output is not a terminal OTP drives).
+fn io_no_terminal_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    Ok(p.heap.tuple(&[Term::atom(atom::ERROR), Term::atom(atom::atom("enotsup"))]))
+}
+
+fn io_no_terminal_1(p: &mut Process, a: &[Term]) -> BifResult {
+    device(a[0])?;
+    io_no_terminal_0(p, a)
 }
 
 /// A character list term (OTP returns deep lists; a flat one prints the same).
