@@ -175,9 +175,12 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
                 .with_label(if map { "map fields are written `Key => Value`" } else { "record fields are written `field = Value`" });
         }
         return match previous_separator(form, index) {
-            Some(Tok::Comma) => Diagnostic::error(span, "unexpected `->` here; did you mean `;`?")
-                .with_label("a new clause starts only after `;`")
-                .with_note("clauses are separated by `;`, expressions in a body by `,`"),
+            Some(comma) if form[comma].tok == Tok::Comma => {
+                Diagnostic::error(form[comma].span, "expected `;` between clauses, found `,`")
+                    .with_label("this `,` should be `;`")
+                    .with_secondary(span, "a new clause starts here")
+                    .with_note("clauses are separated by `;`, expressions in a body by `,`")
+            }
             _ => Diagnostic::error(span, "unexpected `->` here; did you mean `=`?")
                 .with_label("this clause already has its `->`")
                 .with_note("`Pattern = Expr` binds a variable; `->` only follows a clause head"),
@@ -281,8 +284,9 @@ fn describe_end(tok: &Tok) -> String {
     }
 }
 
-/// The nearest `,`, `;` or `->` before `form[index]` at the same nesting level.
-fn previous_separator(form: &[Token], index: usize) -> Option<Tok> {
+/// The index of the nearest `,`, `;` or `->` before `form[index]` at the
+/// same nesting level.
+fn previous_separator(form: &[Token], index: usize) -> Option<usize> {
     // One forward pass for the nesting depth before each token.
     let mut depths = Vec::with_capacity(index + 1);
     let mut stack: Vec<Tok> = Vec::new();
@@ -296,7 +300,7 @@ fn previous_separator(form: &[Token], index: usize) -> Option<Tok> {
     }
     let depth_at = *depths.last()?;
     (0..depths.len().saturating_sub(1)).rev().find_map(|i| match form[i].tok {
-        Tok::Comma | Tok::Semi | Tok::Arrow if depths[i] == depth_at => Some(form[i].tok.clone()),
+        Tok::Comma | Tok::Semi | Tok::Arrow if depths[i] == depth_at => Some(i),
         _ => None,
     })
 }
