@@ -59,6 +59,20 @@ pub const BIFS: &[BifDef] = &[
     ("io_lib", "print", 4, io_lib_print_4),
     ("io_lib", "write_atom", 1, io_lib_write_atom_1),
     ("io_lib", "write_string", 1, io_lib_write_string_1),
+    ("io_lib", "write_string", 2, io_lib_write_string_2),
+    ("io_lib", "write_unicode_string", 1, io_lib_write_string_1),
+    ("io_lib", "write_latin1_string", 1, io_lib_write_string_1),
+    ("io_lib", "write_string_as_latin1", 1, io_lib_write_string_as_latin1_1),
+    ("io_lib", "write_atom_as_latin1", 1, io_lib_write_atom_as_latin1_1),
+    ("io_lib", "write_unicode_char", 1, io_lib_write_char_1),
+    ("io_lib", "write_latin1_char", 1, io_lib_write_char_1),
+    ("io_lib", "write_char_as_latin1", 1, io_lib_write_char_as_latin1_1),
+    ("io_lib", "latin1_char_list", 1, io_lib_latin1_char_list_1),
+    ("io_lib", "deep_latin1_char_list", 1, io_lib_deep_latin1_char_list_1),
+    ("io_lib", "deep_unicode_char_list", 1, io_lib_deep_char_list_1),
+    ("io_lib", "chars_length", 1, io_lib_chars_length_1),
+    ("io_lib", "format_prompt", 1, io_lib_format_prompt_1),
+    ("io_lib", "indentation", 2, io_lib_indentation_2),
     ("io_lib", "write_char", 1, io_lib_write_char_1),
     ("io_lib", "nl", 0, io_lib_nl_0),
     ("io_lib", "printable_list", 1, io_lib_printable_list_1),
@@ -425,30 +439,113 @@ fn io_lib_print_4(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn io_lib_write_atom_1(p: &mut Process, a: &[Term]) -> BifResult {
-    let at: Atom = a[0].as_atom().ok_or_else(Exception::badarg)?;
+    write_atom_as(p, a[0], Encoding::Unicode)
+}
+
+/// `io_lib:write_atom_as_latin1/1`: characters above 255 as `\x{...}`.
+fn io_lib_write_atom_as_latin1_1(p: &mut Process, a: &[Term]) -> BifResult {
+    write_atom_as(p, a[0], Encoding::Latin1)
+}
+
+fn write_atom_as(p: &mut Process, t: Term, enc: Encoding) -> BifResult {
+    let at: Atom = t.as_atom().ok_or_else(Exception::badarg)?;
     let mut s = String::new();
-    write::write_atom(&mut s, at, Encoding::Unicode);
+    write::write_atom(&mut s, at, enc);
+    Ok(chars_term(p, &s))
+}
+
+/// `io_lib:write_string/1,2` and friends: the string in quotes, escaped.
+fn quoted(p: &mut Process, t: Term, quote: char, mode: write::StringMode) -> BifResult {
+    let cs = list::string_of(t).ok_or_else(Exception::badarg)?;
+    let chars: Vec<u32> = cs.chars().map(|c| c as u32).collect();
+    let mut s = String::new();
+    write::write_string(&mut s, &chars, quote, mode);
     Ok(chars_term(p, &s))
 }
 
 fn io_lib_write_string_1(p: &mut Process, a: &[Term]) -> BifResult {
-    let cs = list::string_of(a[0]).ok_or_else(Exception::badarg)?;
-    let chars: Vec<u32> = cs.chars().map(|c| c as u32).collect();
-    let mut s = String::new();
-    write::write_string(&mut s, &chars, '"', write::StringMode::Unicode);
-    Ok(chars_term(p, &s))
+    quoted(p, a[0], '"', write::StringMode::Unicode)
+}
+
+fn io_lib_write_string_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let q = a[1].as_small().and_then(|q| char::from_u32(u32::try_from(q).ok()?)).ok_or_else(Exception::badarg)?;
+    quoted(p, a[0], q, write::StringMode::Unicode)
+}
+
+fn io_lib_write_string_as_latin1_1(p: &mut Process, a: &[Term]) -> BifResult {
+    quoted(p, a[0], '"', write::StringMode::Latin1)
 }
 
 /// `io_lib:write_char/1`: `$a`, `$\n`, and `$\s` for space.
 fn io_lib_write_char_1(p: &mut Process, a: &[Term]) -> BifResult {
-    let c = a[0].as_small().filter(|&c| c >= 0).ok_or_else(Exception::badarg)? as u32;
+    write_char(p, a[0], write::StringMode::Unicode)
+}
+
+fn io_lib_write_char_as_latin1_1(p: &mut Process, a: &[Term]) -> BifResult {
+    write_char(p, a[0], write::StringMode::Latin1)
+}
+
+fn write_char(p: &mut Process, t: Term, mode: write::StringMode) -> BifResult {
+    let c = t.as_small().filter(|&c| c >= 0).ok_or_else(Exception::badarg)? as u32;
     let mut s = String::from("$");
     if c == ' ' as u32 {
         s.push_str("\\s");
     } else {
-        write::string_char(&mut s, write::StringMode::Unicode, c, '\u{10FFFF}');
+        // No quote character to escape: OTP passes -1, which no character equals.
+        write::string_char(&mut s, mode, c, None);
     }
     Ok(chars_term(p, &s))
+}
+
+fn io_lib_latin1_char_list_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(
+        list::to_vec(a[0]).is_some_and(|v| v.iter().all(|c| c.as_small().is_some_and(|c| (0..=255).contains(&c)))),
+    ))
+}
+
+fn deep_latin1(t: Term) -> bool {
+    let mut t = t;
+    while let Some((h, tl)) = t.as_cons() {
+        let ok = if h.is_list() { deep_latin1(h) } else { h.as_small().is_some_and(|c| (0..=255).contains(&c)) };
+        if !ok {
+            return false;
+        }
+        t = tl;
+    }
+    t.is_nil()
+}
+
+fn io_lib_deep_latin1_char_list_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(deep_latin1(a[0])))
+}
+
+/// `io_lib:chars_length/1`: the characters of chardata (a binary counts
+/// its bytes, as `iolist_size` does).
+fn io_lib_chars_length_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    if let Some(n) = list::iolist_size(a[0]) {
+        return Ok(Term::small(n as i64));
+    }
+    let cs = list::chardata_to_chars(a[0]).ok_or_else(Exception::badarg)?;
+    Ok(Term::small(cs.len() as i64))
+}
+
+fn io_lib_format_prompt_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let s = prompt_text(p, a[0]);
+    Ok(chars_term(p, &s))
+}
+
+/// `io_lib:indentation(String, StartColumn)`: the column after `String`.
+fn io_lib_indentation_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    let mut col = a[1].as_small().ok_or_else(Exception::badarg)?;
+    let cs = list::chardata_to_chars(a[0]).ok_or_else(Exception::badarg)?;
+    for c in cs {
+        col = match c {
+            '\n' => 0,
+            '\t' => (col + 8) / 8 * 8,
+            _ => col + 1,
+        };
+    }
+    Ok(Term::small(col))
 }
 
 fn io_lib_nl_0(p: &mut Process, _a: &[Term]) -> BifResult {

@@ -53,10 +53,11 @@ impl From<Encoding> for StringMode {
 }
 
 /// `io_lib:string_char/4`: one character of a quoted string or atom.
-pub fn string_char(out: &mut String, mode: StringMode, c: u32, quote: char) {
-    if c == quote as u32 {
+/// `quote` is the quote character to escape, if any (`write_char` has none).
+pub fn string_char(out: &mut String, mode: StringMode, c: u32, quote: Option<char>) {
+    if let Some(q) = quote.filter(|&q| q as u32 == c) {
         out.push('\\');
-        out.push(quote);
+        out.push(q);
         return;
     }
     match c {
@@ -90,7 +91,7 @@ pub fn string_char(out: &mut String, mode: StringMode, c: u32, quote: char) {
 pub fn write_string(out: &mut String, chars: &[u32], quote: char, mode: StringMode) {
     out.push(quote);
     for &c in chars {
-        string_char(out, mode, c, quote);
+        string_char(out, mode, c, Some(quote));
     }
     out.push(quote);
 }
