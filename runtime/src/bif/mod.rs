@@ -19,6 +19,8 @@ pub mod hash;
 pub mod lists;
 pub mod maps;
 pub mod normalize;
+#[cfg(test)]
+mod robustness;
 mod normalize_tables;
 pub mod math;
 pub mod io;
