@@ -16,14 +16,20 @@
 //! `line_max_chars` option (`M` is always the term's flat length).
 //! Integers are i64 because OTP's columns are unbounded integers and the
 //! comparisons mix in negative sentinels (an indent of -1).
+//!
+//! The layout functions recurse once per nesting level, as OTP's do; the
+//! callers in `fmt.rs` and `bif/io.rs` run very deep terms on a big stack
+//! (`format::with_stack_for`). Long lists and maps are walked in loops.
+//! `mod.rs`'s `otp_pretty_cases` test compares this file with OTP on
+//! random terms.
 
 use super::write::{self, write_string, StringMode};
 use super::{chars_len, is_printable_latin1, map_pairs, printable_latin1_list, Ctx, Encoding};
 use crate::term::Term;
 
-/// One node of the intermediate form: its shape, its flat length in
-/// characters, and how many `...` it holds (always 0 without a depth limit;
-/// kept for fidelity with OTP's tuple).
+/// One node of the intermediate form: its shape and its flat length in
+/// characters. (OTP's node also counts its `...` and carries a closure to
+/// expand them; both serve only `chars_limit`, which we leave out.)
 struct If {
     kind: Kind,
     len: i64,
