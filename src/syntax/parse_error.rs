@@ -239,8 +239,29 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
             .with_note("is a `,` missing?");
     }
 
+    // One keyword or bracket would have done (operators aside): name it.
+    let keys: Vec<&str> = expected
+        .iter()
+        .map(|e| e.trim_matches('"'))
+        .filter(|e| !OPERATORS.contains(e) && !["(", ":", "#", ",", "when", "period"].contains(e))
+        .collect();
+    if let [key] = keys.as_slice() {
+        let key = if *key == "dot" { "." } else { key };
+        if !["atom", "var", "integer", "big integer", "float", "string"].contains(&key) {
+            return Diagnostic::error(span, format!("expected `{}`, found {}", key, tok))
+                .with_label(format!("expected `{}` before this", key));
+        }
+    }
+
     Diagnostic::error(span, format!("unexpected {}", tok)).with_label(format!("{} is not expected here", tok))
 }
+
+/// The binary operators, which the grammar would accept after almost any
+/// complete expression: listing them helps no one.
+const OPERATORS: &[&str] = &[
+    "!", "=", "==", "/=", "=:=", "=/=", "<", "=<", ">", ">=", "+", "-", "++", "--", "*", "/", "and", "andalso", "band",
+    "bor", "bsl", "bsr", "bxor", "div", "or", "orelse", "rem", "xor",
+];
 
 /// The innermost construct still open at `form[index]`, as "this `case` has
 /// no matching `end`", or None if nothing is open.
@@ -381,8 +402,7 @@ fn with_expected(diagnostic: Diagnostic, expected: &[String]) -> Diagnostic {
     let expression = names.contains(&"var") && names.contains(&"atom") && names.contains(&"(");
     let expression_start = ["var", "atom", "integer", "big integer", "float", "string", "(", "[", "{", "<<", "#",
         "+", "-", "not", "bnot", "catch", "begin", "case", "if", "receive", "fun", "try"];
-    let operators = ["!", "=", "==", "/=", "=:=", "=/=", "<", "=<", ">", ">=", "+", "-", "++", "--", "*", "/",
-        "and", "andalso", "band", "bor", "bsl", "bsr", "bxor", "div", "or", "orelse", "rem", "xor"];
+    let operators = OPERATORS;
     let any_operator = names.iter().filter(|n| operators.contains(n)).count() >= 5;
     let mut words: Vec<String> = Vec::new();
     if expression {
