@@ -40,7 +40,7 @@ pub fn decimals(f: f64, n: usize, compact: bool) -> Option<String> {
             return None;
         }
     } else {
-        let neg = f < 0.0;
+        let neg = f.is_sign_negative();
         s = String::new();
         if neg {
             s.push('-');
@@ -250,6 +250,9 @@ mod tests {
         assert_eq!(d(0.5, 20, true), "0.5");
         assert_eq!(d(-0.0001, 3, false), "-0.000");
         assert_eq!(d(-0.0001, 3, true), "-0.0");
+        assert_eq!(d(-0.0, 0, false), "-0");
+        assert_eq!(d(-0.0, 3, true), "-0.0");
+        assert_eq!(d(-0.0, 20, false), "-0.00000000000000000000");
         assert_eq!(d(1.0e-10, 3, true), "0.0");
         assert!(decimals(1.0e300, 2, false).is_none());
         assert_eq!(d(1.0e52, 1, false), "9999999999999999932209486743616279764617084419440640.0");
