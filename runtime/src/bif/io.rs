@@ -387,9 +387,25 @@ fn chars_term(p: &mut Process, s: &str) -> Term {
     list::from_str(&mut p.heap, s)
 }
 
+/// `io_lib:format/2`: a list of characters in which the output of each
+/// `~p ~w ~s`-like control is a sublist, as in OTP (see
+/// `fmt::format_nested`), so `length/1` of the result and `~p` of it agree.
 fn io_lib_format_2(p: &mut Process, a: &[Term]) -> BifResult {
-    let s = format_term(p, a[0], a[1])?;
-    Ok(chars_term(p, &s))
+    let fmt = format_chars(a[0])?;
+    let args = list::to_vec(a[1]).ok_or_else(Exception::badarg)?;
+    let (s, nested) =
+        with_ctx(p, Encoding::Latin1, |ctx| fmt::format_nested(&fmt, &args, ctx)).map_err(|_| Exception::badarg())?;
+    let chars: Vec<Term> = s.chars().map(|c| Term::small(c as i64)).collect();
+    let mut elems = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    for r in nested {
+        elems.extend_from_slice(&chars[i..r.start]);
+        let sub = p.heap.list(&chars[r.clone()]);
+        elems.push(sub);
+        i = r.end;
+    }
+    elems.extend_from_slice(&chars[i..]);
+    Ok(p.heap.list(&elems))
 }
 
 fn io_lib_write_1(p: &mut Process, a: &[Term]) -> BifResult {

@@ -18,6 +18,7 @@ use super::write::{self, integer_to_string};
 use super::{chars_len, to_char, Ctx, Encoding};
 use crate::atom::Atom;
 use crate::term::Term;
+use std::ops::Range;
 
 /// The format string or its arguments do not fit together (OTP raises
 /// `badarg`). The message says why, for debugging.
@@ -43,11 +44,22 @@ pub fn format_str(fmt: &str, args: &[Term]) -> Result<String, FormatError> {
 
 /// `format` with a printing context (how to name funs).
 pub fn format_with(fmt: &[u32], args: &[Term], ctx: &Ctx) -> Result<String, FormatError> {
+    format_nested(fmt, args, ctx).map(|(s, _)| s)
+}
+
+/// `format_with`, also saying which stretches of the text OTP's
+/// `io_lib:format` returns as nested sublists: the output of each `~p ~P
+/// ~w ~W` and of `~s` of a non-atom is one element of the result list,
+/// while literal text and the other controls are characters inline
+/// (`io_lib:format("x~wy", [ab])` is `[$x, "ab", $y]`). The ranges are in
+/// characters, in order. (OTP nests deeper still inside those elements;
+/// we give each as a flat list.)
+pub fn format_nested(fmt: &[u32], args: &[Term], ctx: &Ctx) -> Result<(String, Vec<Range<usize>>), FormatError> {
     super::with_stack_for(args, || format_args(fmt, args, ctx))
 }
 
-fn format_args(fmt: &[u32], args: &[Term], ctx: &Ctx) -> Result<String, FormatError> {
-    let mut b = Builder { out: String::new(), col: 0, ctx };
+fn format_args(fmt: &[u32], args: &[Term], ctx: &Ctx) -> Result<(String, Vec<Range<usize>>), FormatError> {
+    let mut b = Builder { out: String::new(), col: 0, nchars: 0, nested: Vec::new(), ctx };
     let mut args = args.iter().copied();
     let mut i = 0;
     while i < fmt.len() {
@@ -64,7 +76,7 @@ fn format_args(fmt: &[u32], args: &[Term], ctx: &Ctx) -> Result<String, FormatEr
     if args.next().is_some() {
         return err("more arguments than control sequences");
     }
-    Ok(b.out)
+    Ok((b.out, b.nested))
 }
 
 /// One parsed control sequence.
@@ -158,12 +170,17 @@ struct Builder<'c, 'a> {
     out: String,
     /// Column of the next character, 0-based (OTP's `I`).
     col: usize,
+    /// Characters in `out`.
+    nchars: usize,
+    /// See `format_nested`.
+    nested: Vec<Range<usize>>,
     ctx: &'c Ctx<'a>,
 }
 
 impl Builder<'_, '_> {
     fn push(&mut self, c: char) {
         self.out.push(c);
+        self.nchars += 1;
         self.col = match c {
             '\n' => 0,
             '\t' => (self.col + 8) / 8 * 8,
@@ -178,6 +195,7 @@ impl Builder<'_, '_> {
     }
 
     fn control(&mut self, spec: &Spec, args: &mut impl Iterator<Item = Term>) -> R<()> {
+        let mut nested = matches!(to_char(spec.control), 'w' | 'W' | 'p' | 'P' | 's');
         let mut arg = || args.next().ok_or(FormatError("too few arguments"));
         let ctx = Ctx { encoding: spec.encoding, ..*self.ctx };
         let s = match to_char(spec.control) {
@@ -205,6 +223,8 @@ impl Builder<'_, '_> {
             }
             's' => {
                 let a = arg()?;
+                // OTP formats `~s` of an atom as a "small" control: inline.
+                nested = !a.is_atom();
                 let chars = string_arg(a, spec.encoding)?;
                 string(&chars, spec)?
             }
@@ -266,7 +286,11 @@ impl Builder<'_, '_> {
             }
             _ => return err("unknown control character"),
         };
+        let start = self.nchars;
         self.push_str(&s);
+        if nested {
+            self.nested.push(start..self.nchars);
+        }
         Ok(())
     }
 
