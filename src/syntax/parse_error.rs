@@ -52,7 +52,7 @@ pub fn syntax_error(error: ParseError<usize, Tok, Diagnostic>, form: &[Token], s
             let diagnostic = unexpected_token(form, index, &tok, span, &expected, source);
             // For a construct Act does not support, what the grammar
             // expected instead is beside the point.
-            if diagnostic.message.ends_with("not supported") {
+            if diagnostic.message.ends_with("not supported") || expected.len() == 1 {
                 diagnostic
             } else {
                 with_expected(diagnostic, &expected)
@@ -95,6 +95,13 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
 
     // The form stops short.
     if *tok == Tok::Dot {
+        if let [Token { tok: Tok::Atom(name), span: name_span }, _] = form {
+            if ATTRIBUTE_NAMES.contains(&name.as_str()) {
+                return Diagnostic::error(*name_span, format!("missing `-` before `{}`", name))
+                    .with_label(format!("write `-{}.`", name))
+                    .with_note("attributes and directives start with `-`");
+            }
+        }
         // `name(...)` then `.`: a forgotten `-` before an attribute, or a
         // function head without a body.
         if let (Some(Tok::Atom(name)), Some(Tok::RParen), true) =
@@ -240,11 +247,11 @@ fn unexpected_token(form: &[Token], index: usize, tok: &Tok, span: Span, expecte
     }
 
     // One keyword or bracket would have done (operators aside): name it.
-    let keys: Vec<&str> = expected
-        .iter()
-        .map(|e| e.trim_matches('"'))
-        .filter(|e| !OPERATORS.contains(e) && !["(", ":", "#", ",", "when", "period"].contains(e))
-        .collect();
+    let mut keys: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).filter(|e| !OPERATORS.contains(e)).collect();
+    if keys.len() > 1 {
+        // `(`, `:`, `#` may follow any expression; `when` is optional.
+        keys.retain(|e| !["(", ":", "#", ",", "when", "period"].contains(e));
+    }
     if let [key] = keys.as_slice() {
         let key = if *key == "dot" { "." } else { key };
         if !["atom", "var", "integer", "big integer", "float", "string"].contains(&key) {

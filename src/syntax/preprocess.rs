@@ -56,6 +56,8 @@ pub struct Preprocessor<'a> {
     line_starts: Vec<usize>,
     /// False for the shell, where a line starting with `-` is an expression.
     directives: bool,
+    /// `endif.` or `else.` forms seen in skipped parts (a missing `-`).
+    dashless_directives: Vec<Span>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -75,6 +77,7 @@ impl<'a> Preprocessor<'a> {
             conditionals: Vec::new(),
             line_starts,
             directives,
+            dashless_directives: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -92,6 +95,12 @@ impl<'a> Preprocessor<'a> {
                 continue;
             }
             if self.conditionals.iter().any(|c| !c.keep) {
+                // `endif.` without its `-` hides in the skipped part.
+                if let [Token { tok: Tok::Atom(a), span }, Token { tok: Tok::Dot, .. }] = form {
+                    if matches!(a.as_str(), "endif" | "else") {
+                        self.dashless_directives.push(*span);
+                    }
+                }
                 continue;
             }
             let context = function_context(form);
@@ -107,11 +116,13 @@ impl<'a> Preprocessor<'a> {
             }
         }
         for open in std::mem::take(&mut self.conditionals) {
-            self.diagnostics.push(
-                Diagnostic::error(open.span, "this conditional has no matching `-endif`")
-                    .with_label("opened here")
-                    .with_note("add `-endif.` where the conditional part ends"),
-            );
+            let mut d = Diagnostic::error(open.span, "this conditional has no matching `-endif`")
+                .with_label("opened here")
+                .with_note("add `-endif.` where the conditional part ends");
+            if let Some(dashless) = self.dashless_directives.iter().find(|s| s.start > open.span.start) {
+                d = d.with_secondary(*dashless, "is this meant to be a directive? it needs a `-`");
+            }
+            self.diagnostics.push(d);
         }
         (forms, self.diagnostics)
     }
