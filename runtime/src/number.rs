@@ -153,7 +153,42 @@ pub fn arith(heap: &mut Heap, op: ArithOp, a: Term, b: Term) -> BifResult {
             return r;
         }
     }
+    if let (Some(x), Some(y)) = (float_operand(a), float_operand(b)) {
+        if let Some(r) = float_arith(heap, op, x, y) {
+            return r;
+        }
+    }
     slow_arith(heap, op, a, b)
+}
+
+/// A float, or a small integer (converted, rounding as Erlang does, when
+/// the other operand is a float); bignums take the general path.
+#[inline]
+fn float_operand(t: Term) -> Option<f64> {
+    match t.as_small() {
+        Some(i) => Some(i as f64),
+        None => t.as_float(),
+    }
+}
+
+/// Float arithmetic without going through bignums (the common case in
+/// numeric code). Only `+ - * /` apply to floats; `None` sends the
+/// integer-only operators to the general path, which raises badarith.
+#[inline]
+fn float_arith(heap: &mut Heap, op: ArithOp, x: f64, y: f64) -> Option<BifResult> {
+    let r = match op {
+        ArithOp::Add => x + y,
+        ArithOp::Sub => x - y,
+        ArithOp::Mul => x * y,
+        ArithOp::FDiv => {
+            if y == 0.0 {
+                return Some(Err(Exception::badarith()));
+            }
+            x / y
+        }
+        _ => return None,
+    };
+    Some(make_float(heap, r))
 }
 
 /// Both operands small. `None` means "take the general path".
