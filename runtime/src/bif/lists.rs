@@ -20,17 +20,18 @@ pub const BIFS: &[BifDef] = &[
 
 /// `lists:reverse(L, Tail)`: badarg when `L` is not a proper list.
 pub fn reverse_onto(p: &mut Process, l: Term, tail: Term) -> BifResult {
-    let mut acc = tail;
+    let mut v = Vec::new();
     let mut t = l;
     while let Some((h, tl)) = t.as_cons() {
-        acc = p.heap.cons(h, acc);
+        v.push(h);
         t = tl;
     }
-    if t.is_nil() {
-        Ok(acc)
-    } else {
-        badarg()
+    if !t.is_nil() {
+        return badarg();
     }
+    // One allocation for the whole result.
+    v.reverse();
+    Ok(p.heap.list_with_tail(&v, tail))
 }
 
 fn reverse1(p: &mut Process, a: &[Term]) -> BifResult {
