@@ -142,9 +142,18 @@ fn all_matches(s: &[u8], pats: &[Vec<u8>], from: usize, end: usize, global: bool
     out
 }
 
+/// OTP does not look at the pattern when the subject is empty.
+fn patterns_for(s: &[u8], pattern: Term) -> Result<Vec<Vec<u8>>, Exception> {
+    if s.is_empty() {
+        Ok(Vec::new())
+    } else {
+        arg_patterns(pattern)
+    }
+}
+
 fn do_split(p: &mut Process, subject: Term, pattern: Term, opts: Term) -> BifResult {
     let s = arg_bin(subject)?;
-    let pats = arg_patterns(pattern)?;
+    let pats = patterns_for(&s, pattern)?;
     let o = parse_opts(opts)?;
     let (from, end) = scope_of(&o, s.len())?;
     let ms = all_matches(&s, &pats, from, end, o.global);
@@ -179,7 +188,7 @@ fn pos_len(p: &mut Process, pos: usize, len: usize) -> Term {
 
 fn do_match(p: &mut Process, subject: Term, pattern: Term, opts: Term, global: bool) -> BifResult {
     let s = arg_bin(subject)?;
-    let pats = arg_patterns(pattern)?;
+    let pats = patterns_for(&s, pattern)?;
     let o = parse_opts(opts)?;
     let (from, end) = scope_of(&o, s.len())?;
     let ms = all_matches(&s, &pats, from, end, global);
@@ -208,7 +217,7 @@ fn matches3(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn do_replace(p: &mut Process, subject: Term, pattern: Term, repl: Term, opts: Term) -> BifResult {
     let s = arg_bin(subject)?;
-    let pats = arg_patterns(pattern)?;
+    let pats = patterns_for(&s, pattern)?;
     let r = arg_bin(repl)?;
     let o = parse_opts(opts)?;
     if o.insert.iter().any(|&i| i > r.len()) {

@@ -34,8 +34,19 @@ pub fn reverse_onto(p: &mut Process, l: Term, tail: Term) -> BifResult {
     Ok(p.heap.list_with_tail(&v, tail))
 }
 
+/// OTP's `lists:reverse/1` is Erlang code whose clauses take `[]`, `[_]`
+/// and lists of two or more: anything else is a `function_clause`, an
+/// improper tail further on a badarg from `reverse/2`.
 fn reverse1(p: &mut Process, a: &[Term]) -> BifResult {
-    reverse_onto(p, a[0], Term::NIL)
+    let l = a[0];
+    let clause = match l.as_cons() {
+        None => l.is_nil(),
+        Some((_, tl)) => tl.is_list(),
+    };
+    if !clause {
+        return Err(crate::exception::Exception::error(Term::atom(crate::atom::FUNCTION_CLAUSE)));
+    }
+    reverse_onto(p, l, Term::NIL)
 }
 fn reverse2(p: &mut Process, a: &[Term]) -> BifResult {
     reverse_onto(p, a[0], a[1])

@@ -71,8 +71,11 @@ pub fn fun_arity(p: &Process, t: Term) -> Option<u32> {
 }
 
 fn is_function2(p: &mut Process, a: &[Term]) -> BifResult {
-    let Some(n) = a[1].as_small().filter(|&n| n >= 0) else { return badarg() };
-    Ok(Term::bool(fun_arity(p, a[0]) == Some(n as u32)))
+    // Any non-negative integer is a valid arity to ask about.
+    if !a[1].is_integer() || crate::compare::compare(a[1], Term::small(0)) == std::cmp::Ordering::Less {
+        return badarg();
+    }
+    Ok(Term::bool(a[1].as_small().is_some_and(|n| fun_arity(p, a[0]) == Some(n as u32))))
 }
 
 fn is_record2(_p: &mut Process, a: &[Term]) -> BifResult {
