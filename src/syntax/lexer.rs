@@ -51,8 +51,10 @@ pub struct Lexed {
 
 /// Lexes a whole file.
 pub fn lex(source: &str) -> Lexed {
-    // An escript's first line (`#!/usr/bin/env escript`) is not Erlang.
-    let base = if source.starts_with("#!") { source.find('\n').unwrap_or(source.len()) } else { 0 };
+    // A UTF-8 byte order mark is not part of the text, and an escript's
+    // first line (`#!/usr/bin/env escript`) is not Erlang.
+    let bom = if source.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
+    let base = if source[bom..].starts_with("#!") { source[bom..].find('\n').map_or(source.len(), |i| bom + i) } else { bom };
     let input = &source[base..];
     let mut tokens = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -319,6 +321,8 @@ mod tests {
             ("=:= =/= =< >= <= <- => := :: .. ...", vec![ExactEq, ExactNe, Le, Ge, DoubleLeftArrow, LeftArrow, FatArrow, ColonEq, ColonColon, DotDot, DotDotDot]),
             ("#!/usr/bin/env escript\nfoo", vec![Atom("foo".into())]),
             ("case caseX", vec![Case, Atom("caseX".into())]),
+            ("\u{FEFF}a\u{A0}b", vec![Atom("a".into()), Atom("b".into())]),
+            ("\u{FEFF}#!escript\nc", vec![Atom("c".into())]),
             ("99999999999999999999", vec![BigInteger("99999999999999999999".into())]),
         ];
         for (source, want) in cases {

@@ -13,7 +13,7 @@ use super::lexer::{lex_char, lex_number, lex_quoted_atom, lex_string, LexError};
 
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error = LexError)]
-#[logos(skip r"[ \t\r\n\f\v]+")]
+#[logos(skip r"[ \t\r\n\f\v\x{A0}]+")]
 #[logos(skip r"%[^\n]*")]
 pub enum Tok {
     #[regex(r"[a-zß-öø-ÿ][a-zA-Z0-9_@ß-öø-ÿÀ-ÖØ-Þ]*", |lex| lex.slice().to_string())]
