@@ -282,7 +282,11 @@ impl fmt::Display for Tok {
             Tok::Integer(i) => write!(f, "integer `{}`", i),
             Tok::BigInteger(i) => write!(f, "integer `{}`", i),
             Tok::Float(x) => write!(f, "float `{:?}`", x),
-            Tok::String(_) => write!(f, "a string"),
+            Tok::String(codes) => {
+                let text: String = codes.iter().take(20).map(|&c| char::from_u32(c).unwrap_or('?')).collect();
+                let more = if codes.len() > 20 { "..." } else { "" };
+                write!(f, "string {:?}{}", text, more)
+            }
             Tok::Dot => write!(f, "`.` (end of form)"),
             other => match other.keyword().or_else(|| other.punctuation()) {
                 Some(text) => write!(f, "`{}`", text),
