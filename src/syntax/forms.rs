@@ -31,6 +31,17 @@ pub fn parse_form(parser: &FormParser, tokens: Vec<Token>, source: &str) -> Resu
                 return Err(Diagnostic::error(span, format!("`-{}` has no terminating `.`", name))
                     .with_label("the file ends inside this attribute"));
             }
+            // A type never continues in the first column: a token there
+            // starts the next form, and this attribute lacks its `.`.
+            let at_column_0 = |t: &Token| {
+                let start = t.span.start as usize;
+                start == 0 || source.as_bytes().get(start - 1) == Some(&b'\n')
+            };
+            if let Some(i) = (2..tokens.len()).find(|&i| at_column_0(&tokens[i])) {
+                return Err(Diagnostic::error(tokens[i - 1].span, format!("expected `.` at the end of `-{}`", name))
+                    .with_label("add `.` after this")
+                    .with_secondary(tokens[i].span, "the next form starts here"));
+            }
             let span = tokens[0].span.to(tokens[tokens.len() - 2].span);
             return Ok(Form::Attribute { name: name.clone(), value: None, span });
         }
