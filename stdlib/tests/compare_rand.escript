@@ -28,6 +28,9 @@ main(_) ->
         [Same({uniform_s, N}, fun(M, S) -> M:uniform_s(N, S) end)
          || N <- [1, 2, 6, 1000, 1 bsl 57, (1 bsl 58) - 3, 1 bsl 58, (1 bsl 60) + 5, 1 bsl 64, 10 bsl 90]],
         Same(jump, fun(M, S) -> {x, M:jump(S)} end),
+        Same(normal_s, fun(M, S) -> M:normal_s(S) end),
+        Same(normal_s3, fun(M, S) -> M:normal_s(5, 2.5, S) end),
+        Same(normal_many, fun(M, S) -> lists:foldl(fun(_, {Acc, St}) -> {X, St1} = M:normal_s(St), {[X | Acc], St1} end, {[], S}, lists:seq(1, 50)) end),
         [Same({bytes_s, N}, fun(M, S) -> M:bytes_s(N, S) end) || N <- [0, 1, 6, 7, 8, 13, 14, 15, 29, 30]],
         %% A walk of many draws through our own states.
         walk(S0, A0, 20)
