@@ -31,13 +31,19 @@ pub fn parse_form(parser: &FormParser, tokens: Vec<Token>, source: &str) -> Resu
                 return Err(Diagnostic::error(span, format!("`-{}` has no terminating `.`", name))
                     .with_label("the file ends inside this attribute"));
             }
-            // A type never continues in the first column: a token there
-            // starts the next form, and this attribute lacks its `.`.
-            let at_column_0 = |t: &Token| {
-                let start = t.span.start as usize;
-                start == 0 || source.as_bytes().get(start - 1) == Some(&b'\n')
+            // `name(` or `-name` in the first column starts the next form
+            // (a closing bracket there may still belong to the type).
+            let starts_form = |i: usize| {
+                let start = tokens[i].span.start as usize;
+                let column_0 = start == 0 || source.as_bytes().get(start - 1) == Some(&b'\n');
+                let next = tokens.get(i + 1).map(|t| &t.tok);
+                column_0
+                    && matches!(
+                        (&tokens[i].tok, next),
+                        (Tok::Atom(_), Some(Tok::LParen)) | (Tok::Minus, Some(Tok::Atom(_)))
+                    )
             };
-            if let Some(i) = (2..tokens.len()).find(|&i| at_column_0(&tokens[i])) {
+            if let Some(i) = (2..tokens.len()).find(|&i| starts_form(i)) {
                 return Err(Diagnostic::error(tokens[i - 1].span, format!("expected `.` at the end of `-{}`", name))
                     .with_label("add `.` after this")
                     .with_secondary(tokens[i].span, "the next form starts here"));
