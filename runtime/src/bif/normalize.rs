@@ -124,23 +124,40 @@ pub fn compose(d: &[u32]) -> Vec<u32> {
     out
 }
 
-fn chars_of(t: Term) -> Result<Vec<u32>, crate::exception::Exception> {
-    match list::chardata_to_chars(t) {
-        Some(v) => Ok(v.into_iter().map(|c| c as u32).collect()),
-        None => badarg(),
+fn normalize_chars(s: &[u32], compat: bool, composed: bool) -> Vec<u32> {
+    let d = decompose(s, compat);
+    if composed {
+        compose(&d)
+    } else {
+        d
     }
 }
 
-fn normalize(p: &mut Process, t: Term, compat: bool, composed: bool, binary: bool) -> BifResult {
-    let s = chars_of(t)?;
-    let d = decompose(&s, compat);
-    let r = if composed { compose(&d) } else { d };
+fn to_term(p: &mut Process, r: &[u32], binary: bool) -> Term {
     if binary {
         let s: String = r.iter().filter_map(|&c| char::from_u32(c)).collect();
-        Ok(p.heap.binary_owned(s.into_bytes()))
+        p.heap.binary_owned(s.into_bytes())
     } else {
         let v: Vec<Term> = r.iter().map(|&c| Term::small(c as i64)).collect();
-        Ok(p.heap.list(&v))
+        p.heap.list(&v)
+    }
+}
+
+/// Bad chardata gives `characters_to_list`'s `{error | incomplete,
+/// Converted, Rest}` with `Converted` normalized, as OTP's `unicode.erl`.
+fn normalize(p: &mut Process, t: Term, compat: bool, composed: bool, binary: bool) -> BifResult {
+    if let Some(v) = list::chardata_to_chars(t) {
+        let s: Vec<u32> = v.into_iter().map(|c| c as u32).collect();
+        return Ok(to_term(p, &normalize_chars(&s, compat, composed), binary));
+    }
+    let r = super::unicode::characters_to_list(p, t)?;
+    match r.as_tuple() {
+        Some(&[tag, converted, rest]) => {
+            let s: Vec<u32> = list::to_vec(converted).unwrap_or_default().iter().filter_map(|c| c.as_small()).map(|c| c as u32).collect();
+            let conv = to_term(p, &normalize_chars(&s, compat, composed), binary);
+            Ok(p.heap.tuple(&[tag, conv, rest]))
+        }
+        _ => badarg(),
     }
 }
 

@@ -30,7 +30,8 @@ fn abs(p: &mut Process, a: &[Term]) -> BifResult {
         return Ok(number::make_i64(&mut p.heap, i.abs()));
     }
     if let Some(f) = t.as_float() {
-        return Ok(p.heap.float(f.abs()));
+        // As ERTS: `-0.0` is not below zero, so it stays `-0.0`.
+        return Ok(if f < 0.0 { p.heap.float(-f) } else { t });
     }
     match number::int_to_big(t) {
         Some(b) => Ok(number::make_integer(&mut p.heap, num_traits::Signed::abs(&b))),

@@ -304,6 +304,11 @@ fn convert(p: &mut Process, data: Term, inp: Encoding, out: Option<Encoding>) ->
     result(p, chars, failure, out)
 }
 
+/// `unicode:characters_to_list(Data)` for other modules (normalization).
+pub(crate) fn characters_to_list(p: &mut Process, data: Term) -> BifResult {
+    convert(p, data, Encoding::Utf8, None)
+}
+
 fn to_list1(p: &mut Process, a: &[Term]) -> BifResult {
     convert(p, a[0], Encoding::Utf8, None)
 }
