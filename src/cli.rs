@@ -14,6 +14,7 @@ use act_runtime::atom;
 use act_runtime::interp;
 use act_runtime::vm::ProgramEnd;
 use act_runtime::module::Module;
+use act_runtime::opcode::Op;
 use act_runtime::vm::Vm;
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -254,7 +255,13 @@ pub fn write_disasm(module: &Module, out: &mut String) -> std::fmt::Result {
                 Some(l) => write!(out, "{l:>6} ")?,
                 None => write!(out, "{:>6} ", "")?,
             }
-            writeln!(out, "{pc:>5}  {}", op.to_string().trim_end())?;
+            let mut operands = String::new();
+            op.fmt_operands(&mut operands)?;
+            let text = format!("{:<20} {operands}", op.name());
+            match callee(module, op) {
+                Some(note) => writeln!(out, "{pc:>5}  {text}  ; {note}")?,
+                None => writeln!(out, "{pc:>5}  {}", text.trim_end())?,
+            }
         }
     }
     if !module.imports.is_empty() {
@@ -265,4 +272,27 @@ pub fn write_disasm(module: &Module, out: &mut String) -> std::fmt::Result {
         }
     }
     Ok(())
+}
+
+/// What a call instruction calls, by name, so a listing reads without the
+/// function and import tables at hand.
+fn callee(module: &Module, op: &Op) -> Option<String> {
+    let local = |func: u32| {
+        let f = module.functions.get(func as usize)?;
+        Some(format!("{}/{}", f.display_name.name(), f.arity))
+    };
+    let import = |i: u32| {
+        let imp = module.imports.get(i as usize)?;
+        Some(format!("{}:{}/{}", imp.module.name(), imp.function.name(), imp.arity))
+    };
+    match *op {
+        Op::Call { func, .. } | Op::TailCall { func, .. } => local(func),
+        Op::CallExt { import: i, .. } | Op::TailCallExt { import: i, .. } => import(i),
+        Op::CallBif { bif, .. } => {
+            let b = act_runtime::bif::get(bif);
+            Some(format!("{}:{}/{}", b.module.name(), b.name.name(), b.arity))
+        }
+        Op::MakeFun { lambda, .. } => local(module.lambdas.get(lambda as usize)?.func),
+        _ => None,
+    }
 }
