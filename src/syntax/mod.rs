@@ -13,6 +13,24 @@
 //! 4. [`parse_error`]: the grammar's errors in words.
 //!
 //! Everything here is pure: no IO, no panics on any input.
+//!
+//! Entry points: [`parse_module_with`] (a file), [`parse_module`] (the same
+//! with default options), [`parse_exprs`] and [`awaits_more_input`] (the
+//! shell), [`decode_source`] (bytes to text, or a diagnostic at the first
+//! invalid byte). [`crate::diagnostic::render`] shows the diagnostics.
+//!
+//! Architecture invariants:
+//! - Every token and node span is a byte range of the original source;
+//!   tokens from a macro body carry the span of the `?NAME` use.
+//! - The grammar never sees a macro use, a directive or a type: the
+//!   preprocessor and [`forms`] remove them first.
+//! - Deep input is refused before parsing ([`nesting`]), so no pass over the
+//!   tree (dropping it included) recurses deeper than about 10,000 levels.
+//!
+//! Not supported (each reported with a diagnostic): `-include` and
+//! `-include_lib`, `maybe ... end`, map comprehensions and map generators
+//! (OTP 26), triple-quoted strings and sigils (OTP 27). `maybe` and `else`
+//! are reserved words, as in OTP 27.
 
 pub mod ast;
 
