@@ -39,8 +39,13 @@ impl FromSpace {
     #[inline]
     fn contains(&self, p: *const u64) -> bool {
         let a = p as usize;
-        // Few ranges (usually 1-3): a linear scan beats a binary search.
-        self.ranges.iter().any(|&(s, e)| a >= s && a < e)
+        if self.ranges.len() <= 8 {
+            // Usually 1-3 ranges: a linear scan beats a binary search.
+            return self.ranges.iter().any(|&(s, e)| a >= s && a < e);
+        }
+        // Sorted, disjoint: the last range starting at or before `a`.
+        let i = self.ranges.partition_point(|&(s, _)| s <= a);
+        i > 0 && a < self.ranges[i - 1].1
     }
 }
 
@@ -59,6 +64,7 @@ pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]]) {
     let estimate = heap.live_after_gc.max(MIN_ALLOC_AREA_WORDS);
     let mut to = ToSpaceImpl { chunks: Vec::new(), sealed: Vec::new(), top: 0, copied: 0, next_size: estimate };
 
+    let root_words: usize = roots.iter().map(|s| s.len()).sum();
     for slice in roots.iter_mut() {
         for t in slice.iter_mut() {
             *t = evacuate(*t, &from, &mut to);
@@ -120,7 +126,10 @@ pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]]) {
     // in a fresh area sized like the live data.
     let mut chunks = to.chunks;
     let last_top = to.top;
-    let alloc_area = live.max(MIN_ALLOC_AREA_WORDS);
+    // The next collection costs O(live + roots): allocating at least that
+    // much before it keeps collection cost O(1) per allocated word, even
+    // for a deep stack of mostly small integers.
+    let alloc_area = live.max(root_words).max(MIN_ALLOC_AREA_WORDS);
     // Reuse the rest of the last to-space chunk as allocation area when it
     // is large enough; else open a new chunk.
     let reuse = chunks.last().map(|c| c.len() - last_top >= alloc_area / 2).unwrap_or(false);

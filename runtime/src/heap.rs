@@ -48,7 +48,7 @@ pub struct Heap {
     /// Size of the allocation area to give the next fresh chunk.
     pub(crate) next_chunk_words: usize,
     /// Total words live after the last collection (for `process_info`).
-    pub(crate) live_after_gc: usize,
+    pub live_after_gc: usize,
     pub(crate) collections: u64,
 }
 
@@ -89,7 +89,10 @@ impl Heap {
 
     #[cold]
     fn alloc_slow(&mut self, n: usize) -> *mut u64 {
-        let size = n.max(self.next_chunk_words);
+        // Overflow chunks double: code that allocates a lot between two
+        // safe points (a long chain of returns building a list, a BIF
+        // building a big result) makes O(log n) chunks, not O(n).
+        let size = n.max(self.next_chunk_words).max(self.overflow_words);
         if !self.chunks.is_empty() {
             self.overflow_words += size;
         }
@@ -111,6 +114,14 @@ impl Heap {
 
     fn fragment_words(&self) -> usize {
         self.fragments.iter().map(|f| f.len()).sum()
+    }
+
+    /// Words allocated since the last collection (approximately: the
+    /// memory in use minus what the collection left live).
+    pub fn words_since_gc(&self) -> usize {
+        let n = self.chunks.len();
+        let used: usize = self.chunks.iter().take(n.saturating_sub(1)).map(|c| c.len()).sum::<usize>() + self.top;
+        used.saturating_sub(self.live_after_gc) + self.fragment_words()
     }
 
     /// Words of memory this heap holds (chunks and fragments).
