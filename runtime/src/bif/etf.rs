@@ -393,12 +393,10 @@ fn decode_head(heap: &mut Heap, r: &mut Reader, safe: bool, stack: &mut Vec<Pend
         INTEGER_EXT => Term::small(r.u32()? as i32 as i64),
         SMALL_BIG_EXT | LARGE_BIG_EXT => {
             let n = if tag == SMALL_BIG_EXT { r.u8()? as usize } else { r.u32()? as usize };
+            // Any non-zero sign byte means negative (as ERTS reads it).
             let sign = r.u8()?;
-            if sign > 1 {
-                return None;
-            }
             let mag = BigUint::from_bytes_le(r.take(n)?);
-            let v = BigInt::from_biguint(if sign == 1 { Sign::Minus } else { Sign::Plus }, mag);
+            let v = BigInt::from_biguint(if sign != 0 { Sign::Minus } else { Sign::Plus }, mag);
             number::make_integer(heap, v)
         }
         NEW_FLOAT_EXT => {
@@ -410,8 +408,10 @@ fn decode_head(heap: &mut Heap, r: &mut Reader, safe: bool, stack: &mut Vec<Pend
             heap.float(f)
         }
         FLOAT_EXT => {
+            // The text ends at the first NUL; what follows is padding.
             let s = r.take(31)?;
-            let text = std::str::from_utf8(s).ok()?.trim_end_matches('\0');
+            let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
+            let text = std::str::from_utf8(&s[..end]).ok()?;
             let f: f64 = text.trim().parse().ok()?;
             if !f.is_finite() {
                 return None;
@@ -551,12 +551,13 @@ fn external_size(_p: &mut Process, a: &[Term]) -> BifResult {
     }
 }
 
+/// Bytes after the term are ignored, as OTP does.
 fn binary_to_term1(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(bytes) = binary::bytes(a[0]) else { return badarg() };
     let bytes = bytes.into_owned();
     match decode(&mut p.heap, &bytes, false) {
-        Some((t, used)) if used == bytes.len() => Ok(t),
-        _ => badarg(),
+        Some((t, _)) => Ok(t),
+        None => badarg(),
     }
 }
 
@@ -576,8 +577,8 @@ fn binary_to_term2(p: &mut Process, a: &[Term]) -> BifResult {
     }
     match decode(&mut p.heap, &bytes, safe) {
         Some((t, n)) if used => Ok(p.heap.tuple(&[t, Term::small(n as i64)])),
-        Some((t, n)) if n == bytes.len() => Ok(t),
-        _ => Err(Exception::badarg()),
+        Some((t, _)) => Ok(t),
+        None => Err(Exception::badarg()),
     }
 }
 

@@ -123,7 +123,8 @@ fn decode_bytes(out: &mut Vec<char>, bytes: &[u8], enc: Encoding) -> Option<(usi
             let mut i = 0;
             while i < bytes.len() {
                 if i + 4 > bytes.len() {
-                    return Some((i, true));
+                    // OTP reports a cut UTF-32 unit as an error, not incomplete.
+                    return Some((i, false));
                 }
                 let w = [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]];
                 let u = if little { u32::from_le_bytes(w) } else { u32::from_be_bytes(w) };
@@ -135,6 +136,16 @@ fn decode_bytes(out: &mut Vec<char>, bytes: &[u8], enc: Encoding) -> Option<(usi
             }
             None
         }
+    }
+}
+
+/// Bytes `c` takes in `enc` (for finding where a character began).
+fn encoded_len(c: char, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Latin1 => 1,
+        Encoding::Utf8 => c.len_utf8(),
+        Encoding::Utf16 { .. } => 2 * c.len_utf16(),
+        Encoding::Utf32 { .. } => 4,
     }
 }
 
@@ -173,10 +184,25 @@ enum Failure {
 /// OTP converts in Erlang code and reports a bad list character as `[C]`.
 fn decode(p: &mut Process, data: Term, inp: Encoding, out_enc: Encoding) -> Result<(Vec<char>, Option<Failure>), Exception> {
     let mut out: Vec<char> = Vec::new();
-    let wrap = out_enc != Encoding::Utf8;
+    // OTP converts in Erlang code unless it can use its UTF-8 BIF paths;
+    // that code reports a bad character as `[C]` and nests the rest.
+    let wrap = out_enc != Encoding::Utf8 || matches!(inp, Encoding::Utf16 { .. } | Encoding::Utf32 { .. });
+    let out_latin1 = out_enc == Encoding::Latin1;
+    // Decodes a binary; on failure gives (byte offset, incomplete?). With
+    // Latin-1 output a character above 255 fails there too, so that the
+    // rest starts at its bytes, as OTP's does.
     let push_bin = |out: &mut Vec<char>, b: Term| -> Result<Option<(usize, bool)>, Exception> {
         let Some(bytes) = binary::bytes(b) else { return badarg() };
-        Ok(decode_bytes(out, &bytes, inp))
+        let start = out.len();
+        let r = decode_bytes(out, &bytes, inp);
+        if out_latin1 {
+            if let Some(i) = out[start..].iter().position(|&c| c as u32 > 255) {
+                let off: usize = out[start..start + i].iter().map(|&c| encoded_len(c, inp)).sum();
+                out.truncate(start + i);
+                return Ok(Some((off, false)));
+            }
+        }
+        Ok(r)
     };
     let ok_char = |c: i64| -> Option<char> {
         let c = u32::try_from(c).ok()?;
@@ -203,11 +229,14 @@ fn decode(p: &mut Process, data: Term, inp: Encoding, out_enc: Encoding) -> Resu
     loop {
         if let Some((h, tl)) = t.as_cons() {
             if let Some(c) = h.as_small() {
+                if c < 0 && out_latin1 {
+                    return badarg(); // what OTP's Latin-1 path does
+                }
                 match ok_char(c) {
                     Some(ch) => out.push(ch),
                     None => {
                         let bad = bad_elem(p, h);
-                        return Ok((out, Some(Failure::Error(rest_list(p, bad, tl, &outer)))));
+                        return Ok((out, Some(Failure::Error(rest_list(p, bad, tl, &outer, wrap)))));
                     }
                 }
             } else if h.is_list() {
@@ -222,7 +251,7 @@ fn decode(p: &mut Process, data: Term, inp: Encoding, out_enc: Encoding) -> Resu
                     if incomplete && at_end {
                         return Ok((out, Some(Failure::Incomplete(rest_bin))));
                     }
-                    return Ok((out, Some(Failure::Error(rest_list(p, rest_bin, tl, &outer)))));
+                    return Ok((out, Some(Failure::Error(rest_list(p, rest_bin, tl, &outer, wrap)))));
                 }
             } else {
                 return badarg();
@@ -241,7 +270,7 @@ fn decode(p: &mut Process, data: Term, inp: Encoding, out_enc: Encoding) -> Resu
                 if incomplete && at_end {
                     return Ok((out, Some(Failure::Incomplete(rest_bin))));
                 }
-                return Ok((out, Some(Failure::Error(rest_list(p, rest_bin, Term::NIL, &outer)))));
+                return Ok((out, Some(Failure::Error(rest_list(p, rest_bin, Term::NIL, &outer, wrap)))));
             }
             t = Term::NIL;
         } else {
@@ -266,8 +295,17 @@ fn finish_latin1(p: &mut Process, mut out: Vec<char>, out_latin1: bool) -> Resul
     Ok((out, None))
 }
 
-/// `[bad | tail]`, then each non-empty enclosing remainder as an element.
-fn rest_list(p: &mut Process, bad: Term, tail: Term, outer: &[Term]) -> Term {
+/// The `Rest` of an error: `[bad | tail]`, then each non-empty enclosing
+/// remainder as one more element (OTP's BIF path), or, when `nested`,
+/// `[[bad | tail] | outer_tail]` level by level (its Erlang path).
+fn rest_list(p: &mut Process, bad: Term, tail: Term, outer: &[Term], nested: bool) -> Term {
+    if nested {
+        let mut r = p.heap.cons(bad, tail);
+        for &o in outer.iter().rev() {
+            r = p.heap.cons(r, o);
+        }
+        return r;
+    }
     let mut v = vec![bad];
     match list::to_vec(tail) {
         Some(t) => v.extend(t),
