@@ -38,9 +38,13 @@ fn setelement(p: &mut Process, a: &[Term]) -> BifResult {
     let i = arg_usize(a[0])?;
     match a[1].as_tuple() {
         Some(t) if i >= 1 && i <= t.len() => {
-            let mut v = t.to_vec();
-            v[i - 1] = a[2];
-            Ok(p.heap.tuple(&v))
+            // Copy straight from the old tuple (allocation never moves it),
+            // then overwrite the one element: no intermediate vector.
+            let new = p.heap.tuple(t);
+            // SAFETY: `new` is the tuple just built, with t.len() elements
+            // after its header, not yet seen by anyone else.
+            unsafe { *(new.ptr() as *mut u64).add(i) = a[2].0 };
+            Ok(new)
         }
         _ => badarg(),
     }
