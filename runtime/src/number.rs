@@ -15,7 +15,6 @@ use crate::heap::Heap;
 use crate::opcode::ArithOp;
 use crate::term::{header_size, header_subtag, Subtag, Term, SMALL_MAX, SMALL_MIN};
 use num_bigint::{BigInt, BigUint, Sign};
-use num_integer::Integer;
 use num_traits::{ToPrimitive, Zero};
 
 /// The largest integer result, in bits, that arithmetic will build; a larger
@@ -389,11 +388,6 @@ pub fn bnot(heap: &mut Heap, t: Term) -> BifResult {
         Some(b) => Ok(make_integer(heap, !b)),
         None => Err(Exception::badarith()),
     }
-}
-
-/// Floor division and modulo helpers used by BIFs (`math:fmod` aside).
-pub fn int_div_floor(a: &BigInt, b: &BigInt) -> BigInt {
-    a.div_floor(b)
 }
 
 #[cfg(test)]
