@@ -8,8 +8,8 @@
 //! (`map::listing_order`: key order up to 32 keys, trie order above).
 //!
 //! Known gaps: closures (`NEW_FUN_EXT`) are neither written (badarg) nor
-//! read (badarg); `compressed` is accepted but not applied, and compressed
-//! input is badarg; pids and references are written with node
+//! read (badarg); `compressed` is accepted but not applied (compressed
+//! input is read, through `inflate.rs`); pids and references are written with node
 //! `nonode@nohost` and creation 0, and read back by their numbers only.
 //!
 //! Both directions work with explicit stacks: no input can overflow the
@@ -37,6 +37,7 @@ pub const BIFS: &[BifDef] = &[
 
 const VERSION: u8 = 131;
 const NEW_FLOAT_EXT: u8 = 70;
+const COMPRESSED: u8 = 80;
 const BIT_BINARY_EXT: u8 = 77;
 const NEW_PID_EXT: u8 = 88;
 const NEWER_REFERENCE_EXT: u8 = 90;
@@ -310,6 +311,20 @@ enum Pending {
 /// Returns the term and the number of bytes used. `safe`: refuse to create
 /// atoms.
 pub fn decode(heap: &mut Heap, bytes: &[u8], safe: bool) -> Option<(Term, usize)> {
+    if bytes.len() >= 6 && bytes[0] == VERSION && bytes[1] == COMPRESSED {
+        // 131, 80, uncompressed size (4 bytes), a zlib stream of the term
+        // without its version byte.
+        let size = u32::from_be_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]) as usize;
+        let data = super::inflate::zlib_decompress(&bytes[6..], size)?;
+        if data.len() != size {
+            return None;
+        }
+        let mut plain = Vec::with_capacity(size + 1);
+        plain.push(VERSION);
+        plain.extend_from_slice(&data);
+        let (t, used) = decode(heap, &plain, safe)?;
+        return if used == plain.len() { Some((t, bytes.len())) } else { None };
+    }
     let mut r = Reader { b: bytes, pos: 0 };
     if r.u8()? != VERSION {
         return None;
@@ -641,6 +656,21 @@ mod tests {
         let seq: Vec<Term> = (1..=300).map(Term::small).collect();
         let l = h.list(&seq);
         assert_eq!(encode(l).unwrap().len(), 742);
+    }
+
+    #[test]
+    fn compressed_input() {
+        // OTP 25: term_to_binary({lists:duplicate(100, <<"abc">>), "hello hello hello hello", 3.14}, [{compressed, 9}])
+        let b = [
+            131u8, 80, 0, 0, 3, 75, 120, 218, 203, 96, 206, 97, 96, 96, 72, 201, 5, 18, 204, 137, 73, 201, 163, 244, 40, 61, 74, 99, 210, 89, 217,
+            12, 226, 25, 169, 57, 57, 249, 10, 24, 164, 155, 3, 167, 220, 142, 192, 215, 173, 242, 0, 224, 242, 172, 181,
+        ];
+        let mut h = Heap::new();
+        let (t, used) = decode(&mut h, &b, false).unwrap();
+        assert_eq!(used, b.len());
+        let e = t.as_tuple().unwrap();
+        assert_eq!(crate::list::length(e[0]), Some(100));
+        assert_eq!(e[2].as_float(), Some(3.14));
     }
 
     #[test]

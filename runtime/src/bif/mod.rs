@@ -16,6 +16,7 @@ pub mod erlang;
 pub mod etf;
 pub mod floatfmt;
 pub mod hash;
+mod inflate;
 pub mod lists;
 pub mod maps;
 pub mod normalize;
