@@ -12,7 +12,8 @@
 //! programs load, not a program: it is only compiled (`act check`).
 //! Any other `.act` without a `.out` fails; nothing is skipped silently.
 //!
-//! The programs in `examples/` run here too and must exit with status 0.
+//! The programs in `examples/` run here too and must exit with status 0, and
+//! `tests/disasm/NAME.act` must disassemble to exactly `NAME.disasm`.
 //!
 //! `ACT_GC_STRESS` (and every other variable) passes through to the binary,
 //! so `ACT_GC_STRESS=1 cargo test --test conformance` reruns the suite with
@@ -198,7 +199,38 @@ fn example(path: &Utf8Path) -> datatest_stable::Result<()> {
     }
 }
 
+/// Golden disassembly (STYLE.md: code generation changes must be visible):
+/// `act disasm NAME.act` must print exactly `NAME.disasm`. After a deliberate
+/// change to the compiler or the listing, `ACT_BLESS=1` rewrites the files
+/// from the current output; read the diff before committing it.
+fn disasm(path: &Utf8Path) -> datatest_stable::Result<()> {
+    let dir = path.parent().unwrap_or(Utf8Path::new("."));
+    let file = path.file_name().unwrap_or(path.as_str());
+    let fail = |message: String| -> datatest_stable::Result<()> { Err(Failure(message).into()) };
+    let run = run_act(dir, &["disasm", file]).map_err(|e| Failure(format!("{path}: cannot run act: {e}")))?;
+    if run.status != Some(0) {
+        return fail(format!("{path}: act disasm exited with {:?}\n{}", run.status, run.stderr));
+    }
+    let expected_path = path.with_extension("disasm");
+    if std::env::var_os("ACT_BLESS").is_some() {
+        std::fs::write(&expected_path, &run.stdout).map_err(|e| Failure(format!("{expected_path}: {e}")))?;
+        return Ok(());
+    }
+    let expected = std::fs::read(&expected_path).map_err(|e| {
+        Failure(format!("{expected_path}: {e} (create it with ACT_BLESS=1 cargo test --test conformance -- disasm)"))
+    })?;
+    if run.stdout != expected {
+        let diff = stdout_diff(&run.stdout, &expected);
+        return fail(format!(
+            "{path}: disassembly differs from {expected_path}\n{diff}\n\
+             If the change is intended: ACT_BLESS=1 cargo test --test conformance -- disasm"
+        ));
+    }
+    Ok(())
+}
+
 datatest_stable::harness!(
     conformance, "tests/conformance", r"^.*\.act$",
     example, "examples", r"^.*\.act$",
+    disasm, "tests/disasm", r"^.*\.act$",
 );
