@@ -4,9 +4,10 @@
 //!
 //! Exit statuses (README.md lists them for users):
 //! 0 the program returned (or `check` found nothing wrong);
-//! 1 compile errors; 2 usage errors (bad flags, a file that cannot be read,
-//! a script without `main/1` or `main/0`); 127 an uncaught exception, as
-//! escript; N when the program called `halt(N)`.
+//! 1 compile errors, or a deadlock (no process can run again before `main`
+//! returns); 2 usage errors (bad flags, a file that cannot be read or is not
+//! UTF-8, a script without `main/1` or `main/0`); 127 an uncaught exception,
+//! as escript; N when the program called `halt(N)`.
 
 use crate::loader::{self, FileLoader};
 use act::diagnostic;
@@ -35,8 +36,9 @@ pub const EXIT_DEADLOCK: i32 = 1;
     version,
     about = "Act: an Erlang-compatible actor language and virtual machine",
     long_about = None,
-    after_help = "Exit status: 0 ok, 1 compile errors, 2 usage errors, \
-                  127 uncaught exception, N after halt(N).",
+    after_help = "Exit status: 0 ok, 1 compile errors or deadlock, 2 usage errors, \
+                  127 uncaught exception, N after halt(N).\n\
+                  Environment: ACT_SCHEDULERS=N scheduler threads (default: one per core).",
     args_conflicts_with_subcommands = true,
     arg_required_else_help = true
 )]
