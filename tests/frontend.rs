@@ -394,9 +394,12 @@ fn macros_expand_like_epp() {
     // Without -module and without a default, ?MODULE is an error.
     let errors = parse_module("f() -> ?MODULE.").unwrap_err();
     assert!(errors[0].message.contains("no `-module`"), "{:?}", errors);
-    // Recursive macros stop.
+    // Recursive macros stop, even ones that double at every level.
     let errors = parse_module("-define(A, ?B).\n-define(B, ?A).\nf() -> ?A.").unwrap_err();
     assert!(errors[0].message.contains("expands into itself"), "{:?}", errors);
+    let doubling = "-define(F(A), {?F(A), ?F(A)}).\nf() -> ?F(1).";
+    let errors = parse_module(doubling).unwrap_err();
+    assert_eq!(errors.len(), 1, "{:?}", errors);
 }
 
 /// Every node's span lies inside its parent's, and inside the file: the

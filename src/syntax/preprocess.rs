@@ -27,6 +27,11 @@ use crate::diagnostic::Diagnostic;
 /// (epp has no fixed limit; it detects cycles. 100 is far beyond real use.)
 const MAX_EXPANSION_DEPTH: usize = 100;
 
+/// How many macro expansions one form may make in all. Depth alone does not
+/// bound the work: a body that uses its own macro twice doubles at every
+/// level. 100,000 is far beyond real forms and takes milliseconds.
+const MAX_EXPANSIONS_PER_FORM: usize = 100_000;
+
 /// The `?OTP_RELEASE` Act claims compatibility with.
 const OTP_RELEASE: i64 = 26;
 
@@ -58,6 +63,8 @@ pub struct Preprocessor<'a> {
     directives: bool,
     /// `endif.` or `else.` forms seen in skipped parts (a missing `-`).
     dashless_directives: Vec<Span>,
+    /// Expansions the current form may still make; 0 stops expansion.
+    expansions_left: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -78,6 +85,7 @@ impl<'a> Preprocessor<'a> {
             line_starts,
             directives,
             dashless_directives: Vec::new(),
+            expansions_left: MAX_EXPANSIONS_PER_FORM,
             diagnostics: Vec::new(),
         }
     }
@@ -104,14 +112,16 @@ impl<'a> Preprocessor<'a> {
                 continue;
             }
             let context = function_context(form);
+            self.expansions_left = MAX_EXPANSIONS_PER_FORM;
             let mut expanded = Vec::with_capacity(form.len());
             self.expand(form, &mut expanded, 0, &context);
             if let Some(name) = module_attribute(&expanded) {
                 self.module = Some(name);
             }
             // A form can vanish when its only tokens were bad macro uses,
-            // already reported.
-            if !expanded.is_empty() {
+            // already reported; a form whose expansion was cut short is
+            // dropped, as parsing its remains would only add noise.
+            if !expanded.is_empty() && self.expansions_left > 0 {
                 forms.push(expanded);
             }
         }
@@ -369,12 +379,23 @@ impl<'a> Preprocessor<'a> {
             };
             let name_end = tokens[i + 1].span;
             let use_span = question.to(name_end);
-            if depth >= MAX_EXPANSION_DEPTH {
+            if self.expansions_left == 0 {
+                return;
+            }
+            self.expansions_left -= 1;
+            if depth >= MAX_EXPANSION_DEPTH || self.expansions_left == 0 {
+                let why = if depth >= MAX_EXPANSION_DEPTH {
+                    format!("macro expansion stopped after {} nested expansions", MAX_EXPANSION_DEPTH)
+                } else {
+                    format!("macro expansion stopped after {} expansions in one form", MAX_EXPANSIONS_PER_FORM)
+                };
                 self.diagnostics.push(
                     Diagnostic::error(use_span, format!("macro `{}` expands into itself", name))
                         .with_label("expansion never ends")
-                        .with_note(format!("macro expansion stopped after {} nested expansions", MAX_EXPANSION_DEPTH)),
+                        .with_note(why),
                 );
+                // One report per form; stop expanding it.
+                self.expansions_left = 0;
                 return;
             }
             // `?NAME(Args)` if a macro of that arity exists.
