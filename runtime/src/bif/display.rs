@@ -4,9 +4,8 @@
 //! bytes, atoms quoted by a simpler rule (reserved words unquoted, `@`
 //! quoted), binaries as text only when all bytes are printable ASCII, and
 //! a `\r\n` line end.
-//!
-//! Known gap: maps over 32 keys are printed flat; ERTS prints its HAMT
-//! nodes (`#<...>{...}`).
+//! Maps over 32 keys are printed as ERTS prints its hash trie (see
+//! `hamt_items`), checked against OTP 25.
 
 use super::BifDef;
 use crate::atom::Atom;
@@ -131,13 +130,18 @@ fn printable_string(t: Term) -> bool {
 enum Item {
     Term(Term),
     Text(&'static str),
+    Owned(String),
 }
 
-fn print_term(out: &mut Vec<u8>, p: &Process, t: Term) {
+fn print_term(out: &mut Vec<u8>, p: &mut Process, t: Term) {
     let mut stack = vec![Item::Term(t)];
     while let Some(item) = stack.pop() {
         let t = match item {
             Item::Text(s) => {
+                out.extend_from_slice(s.as_bytes());
+                continue;
+            }
+            Item::Owned(s) => {
                 out.extend_from_slice(s.as_bytes());
                 continue;
             }
@@ -199,6 +203,11 @@ fn print_term(out: &mut Vec<u8>, p: &Process, t: Term) {
                         }
                     }
                 }
+                Subtag::Map if map::map_size(t) > map::SMALL_MAP_LIMIT => {
+                    let mut items = Vec::new();
+                    hamt_items(p, t, &mut items);
+                    stack.extend(items.into_iter().rev());
+                }
                 Subtag::Map => {
                     let (k, v) = (map::map_keys(t), map::map_values(t));
                     out.extend_from_slice(b"#{");
@@ -242,6 +251,54 @@ fn print_term(out: &mut Vec<u8>, p: &Process, t: Term) {
             }
         }
     }
+}
+
+/// A large map as ERTS prints it: its hash trie, `#<Bitmap>{...}` at the
+/// head and `<Bitmap>{...}` below (bitmaps in hex, a bit per occupied
+/// 4-bit hash digit), each entry a `[Key|Value]` cell, in the order of
+/// `map::iteration_order`. (Keys whose 32-bit hashes collide entirely get
+/// one more level each here; ERTS rehashes them.)
+fn hamt_items(p: &mut Process, m: Term, items: &mut Vec<Item>) {
+    let (keys, values) = (map::map_keys(m), map::map_values(m));
+    let mut entries: Vec<(u32, usize)> = (0..keys.len()).map(|i| (super::hash::internal_hash(keys[i]), i)).collect();
+    // Cells for the leaves, built before printing (allocation never collects).
+    let cells: Vec<Term> = (0..keys.len()).map(|i| p.heap.cons(keys[i], values[i])).collect();
+    // Trie order: by hash digits, the lowest first.
+    entries.sort_by_key(|&(h, _)| (0..8).fold(0u32, |r, d| (r << 4) | ((h >> (4 * d)) & 0xf)));
+    fn node(entries: &[(u32, usize)], level: u32, head: bool, cells: &[Term], items: &mut Vec<Item>) {
+        let digit = |h: u32| if level < 8 { (h >> (4 * level)) & 0xf } else { 0 };
+        let mut bitmap = 0u32;
+        for &(h, _) in entries {
+            bitmap |= 1 << digit(h);
+        }
+        items.push(Item::Owned(format!("{}<{:x}>{{", if head { "#" } else { "" }, bitmap)));
+        let mut i = 0;
+        let mut first = true;
+        while i < entries.len() {
+            let d = digit(entries[i].0);
+            let mut j = i;
+            while j < entries.len() && digit(entries[j].0) == d {
+                j += 1;
+            }
+            if !first {
+                items.push(Item::Text(","));
+            }
+            first = false;
+            if j - i == 1 || level >= 8 {
+                for (n, &(_, k)) in entries[i..j].iter().enumerate() {
+                    if n > 0 {
+                        items.push(Item::Text(","));
+                    }
+                    items.push(Item::Term(cells[k]));
+                }
+            } else {
+                node(&entries[i..j], level + 1, false, cells, items);
+            }
+            i = j;
+        }
+        items.push(Item::Text("}"));
+    }
+    node(&entries, 0, true, &cells, items);
 }
 
 fn print_bits(out: &mut Vec<u8>, t: Term) {
