@@ -214,6 +214,9 @@ fn random_token_soup_never_panics() {
         "-", "*", "/", "++", "after", "begin", "case", "catch", "end", "fun", "if", "of", "receive", "try", "when",
         "div", "not", "andalso", "-module(m)", "-define(M, 1)", "-define(F(A), A)", "?M", "?F(1)", "-ifdef(M)",
         "-endif", "-record(r, {a = 1 :: integer()})", "#r{a = 1}", "-spec f() -> ok", "\n", "%c\n", "f() -> ok",
+        // Regression: a self-doubling macro once exhausted memory.
+        "-define(D(A), {?D(A), ?D(A)})", "?D(1)", "-if(true)", "-elif(false)", "-else", "maybe", "else", "\"\"\"\n",
+        "~s", "\"abc", "'ab", "$", "16#", "1_", "\\",
     ];
     let mut rng = Rng(0xDEADBEEFCAFEF00D);
     for _ in 0..5_000 {
