@@ -18,6 +18,7 @@ pub mod floatfmt;
 pub mod hash;
 mod inflate;
 pub mod lists;
+pub mod logger;
 pub mod maps;
 pub mod normalize;
 #[cfg(test)]
@@ -27,6 +28,7 @@ pub mod math;
 pub mod io;
 pub mod numbers;
 pub mod process;
+pub mod shell;
 pub mod tuples;
 pub mod system;
 pub mod types;
@@ -59,7 +61,7 @@ pub struct Registry {
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
     // `process` first: its `halt` (which ends the program) wins over any other.
-    vec![process::BIFS, code::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, normalize::BIFS, math::BIFS, io::BIFS, numbers::BIFS, system::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS]
+    vec![process::BIFS, code::BIFS, logger::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, normalize::BIFS, math::BIFS, io::BIFS, numbers::BIFS, system::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS, shell::BIFS]
 }
 
 pub fn registry() -> &'static Registry {
