@@ -134,6 +134,10 @@ fn deep_nesting_is_an_error_not_a_crash() {
         }
         let exprs_case = format!("{}1{}.", "(".repeat(n), ")".repeat(n));
         assert!(parse_exprs(&exprs_case).is_err());
+        let condition = format!("-if({}true{}).\n-endif.\n", "(".repeat(n), ")".repeat(n));
+        assert!(parse_module(&condition).unwrap_err()[0].message.contains("too deep"));
+        let condition = format!("-if(true{}).\n-endif.\n", " andalso true".repeat(n * 2));
+        assert!(parse_module(&condition).unwrap_err()[0].message.contains("too deeply"));
     });
 }
 

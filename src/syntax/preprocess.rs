@@ -17,7 +17,7 @@ use super::ast::Span;
 use super::condition::evaluate_condition;
 use super::grammar::ReplExprsParser;
 use super::lexer::Token;
-use super::nesting::{closer_of, is_closer};
+use super::nesting::{check_depth, closer_of, is_closer};
 use super::parse_error::syntax_error;
 use super::token::Tok;
 use super::ParseOptions;
@@ -256,6 +256,10 @@ impl<'a> Preprocessor<'a> {
         let mut expanded = Vec::new();
         self.expand(&rewritten, &mut expanded, 0, &None);
         expanded.push(form[n - 1].clone());
+        if let Some(d) = check_depth(&expanded) {
+            self.diagnostics.push(d);
+            return false;
+        }
         let input = expanded.iter().map(|t| Ok((t.span.start as usize, t.tok.clone(), t.span.end as usize)));
         match ReplExprsParser::new().parse(input) {
             Ok(exprs) if exprs.len() == 1 => match evaluate_condition(&exprs[0]) {
