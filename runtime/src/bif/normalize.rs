@@ -208,7 +208,7 @@ mod tests {
         assert_eq!(decompose(&s("\u{fb01}"), true), s("fi"));
         assert_eq!(decompose(&s("\u{fb01}"), false), s("\u{fb01}"));
         assert_eq!(compose(&decompose(&s("\u{212b}"), false)), s("\u{c5}")); // angstrom sign -> Å
-        // Blocked: a starter between.
+                                                                             // Blocked: a starter between.
         assert_eq!(compose(&s("e\u{64}\u{301}")), s("e\u{64}\u{301}"));
     }
 }
