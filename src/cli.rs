@@ -39,8 +39,7 @@ pub const EXIT_DEADLOCK: i32 = 1;
     after_help = "Exit status: 0 ok, 1 compile errors or deadlock, 2 usage errors, \
                   127 uncaught exception, N after halt(N).\n\
                   Environment: ACT_SCHEDULERS=N scheduler threads (default: one per core).",
-    args_conflicts_with_subcommands = true,
-    arg_required_else_help = true
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -63,6 +62,8 @@ enum Command {
         #[arg(required = true, value_name = "FILE.act")]
         files: Vec<PathBuf>,
     },
+    /// The interactive shell (also what `act` with no arguments starts).
+    Shell,
     /// Print each function's bytecode beside its source lines.
     Disasm {
         #[arg(value_name = "FILE.act")]
@@ -76,14 +77,10 @@ pub fn main() -> i32 {
     match cli.command {
         Some(Command::Check { files }) => check(&files),
         Some(Command::Disasm { file }) => disasm(&file),
+        Some(Command::Shell) => crate::shell::main(),
         None => match cli.file {
             Some(file) => run(&file, &cli.args),
-            // `arg_required_else_help` has already printed usage for a bare
-            // `act`; this is only reached for flags alone, e.g. `act -- `.
-            None => {
-                eprintln!("act: no program given; try 'act --help'");
-                EXIT_USAGE
-            }
+            None => crate::shell::main(),
         },
     }
 }
@@ -192,7 +189,7 @@ fn run(file: &Path, args: &[String]) -> i32 {
 }
 
 /// Scheduler threads: `ACT_SCHEDULERS`, else one per core.
-fn schedulers() -> usize {
+pub(crate) fn schedulers() -> usize {
     std::env::var("ACT_SCHEDULERS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -3,6 +3,7 @@
 
 mod cli;
 mod loader;
+mod shell;
 mod stdlib;
 
 use mimalloc::MiMalloc;

@@ -19,6 +19,12 @@ use std::sync::Arc;
 pub trait Loader: Send + Sync {
     /// `Ok(None)` when there is no such module.
     fn load(&self, name: &str) -> Result<Option<Module>, String>;
+
+    /// Compiles the source file at `path` (the shell's `c/1`); `Err` holds
+    /// the rendered diagnostics. Loaders that cannot compile files refuse.
+    fn compile_file(&self, path: &str) -> Result<Module, String> {
+        Err(format!("cannot compile {path}: this loader only loads modules by name"))
+    }
 }
 
 pub struct Vm {
@@ -82,6 +88,11 @@ impl Vm {
         let i = mods.len() - 1;
         self.by_name.write().insert(name, i);
         i
+    }
+
+    /// The loader the VM was made with (the shell's `c/1` and `l/1` use it directly).
+    pub fn loader(&self) -> &dyn Loader {
+        &*self.loader
     }
 
     pub fn module_at(&self, i: usize) -> Arc<Module> {

@@ -1,0 +1,229 @@
+//! The interactive shell: `act` with no arguments, or `act shell`.
+//!
+//! Neighbours: `session.rs` owns the VM, whose main process is the Erlang
+//! half of the shell (stdlib/shell_server.act); `compile.rs` turns an input
+//! into a module that evaluates it against the bindings; `editor.rs` is the
+//! rustyline helper (completion, colours, when an input is complete).
+//!
+//! On a terminal the shell prompts `N> `, edits with rustyline, keeps
+//! `~/.act_history`, and colours its input. Otherwise (piped input) it
+//! reads expressions until end of input and prints only the results, one
+//! per line, and no prompts: `printf 'X = 2.\nX * 21.\n' | act` prints
+//! `2` and `42`. (erl prints its banner and prompts around the same
+//! results; without them the output is what a script wants.) Results go
+//! to stdout, exceptions and compile errors to stderr; the exit status is
+//! 0 at end of input, or N after `halt(N)`.
+
+mod compile;
+mod editor;
+mod session;
+
+use act::diagnostic;
+use act::syntax::{self, ast};
+use compile::{Forget, ShellFunctions};
+use session::{Outcome, Session};
+use std::io::{BufRead, IsTerminal};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// True while an evaluation runs: Ctrl-C then interrupts it (see `on_sigint`).
+static EVALUATING: AtomicBool = AtomicBool::new(false);
+/// With piped input, Ctrl-C while reading ends the shell.
+static INTERACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// SIGINT: interrupt the evaluation (the waiting thread sends the kill),
+/// or end a non-interactive shell. Only async-signal-safe calls here.
+extern "C" fn on_sigint(_: libc::c_int) {
+    if EVALUATING.load(Ordering::SeqCst) {
+        session::INTERRUPTED.store(true, Ordering::SeqCst);
+    } else if !INTERACTIVE.load(Ordering::SeqCst) {
+        // SAFETY: _exit is async-signal-safe.
+        unsafe { libc::_exit(130) };
+    }
+}
+
+fn install_sigint() {
+    // SAFETY: the handler only touches atomics and calls _exit.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+    }
+}
+
+/// Runs the shell; returns the exit status.
+pub fn main() -> i32 {
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    INTERACTIVE.store(interactive, Ordering::SeqCst);
+    install_sigint();
+    let color_err = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let session = match Session::start(color_err) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("act: {message}");
+            return crate::cli::EXIT_USAGE;
+        }
+    };
+    let mut shell = Shell { session, functions: ShellFunctions::default(), count: 1, color: color_err };
+    if interactive {
+        shell.run_terminal()
+    } else {
+        shell.run_piped()
+    }
+}
+
+struct Shell {
+    session: Session,
+    functions: ShellFunctions,
+    /// The number of the next prompt.
+    count: u32,
+    /// Whether diagnostics (stderr) may use colour.
+    color: bool,
+}
+
+impl Shell {
+    fn run_piped(&mut self) -> i32 {
+        let stdin = std::io::stdin();
+        let mut input = String::new();
+        for line in stdin.lock().lines() {
+            let Ok(line) = line else { break };
+            input.push_str(&line);
+            input.push('\n');
+            if syntax::awaits_more_input(&input) {
+                continue;
+            }
+            if let Some(status) = self.handle(&input) {
+                return status;
+            }
+            input.clear();
+        }
+        if !input.trim().is_empty() {
+            if let Some(status) = self.handle(&input) {
+                return status;
+            }
+        }
+        self.session.vm.flush();
+        crate::cli::EXIT_OK
+    }
+
+    fn run_terminal(&mut self) -> i32 {
+        use rustyline::config::Config;
+        use rustyline::error::ReadlineError;
+        use rustyline::history::FileHistory;
+        let color = std::env::var_os("NO_COLOR").is_none();
+        let config = Config::builder().auto_add_history(true).max_history_size(1000).unwrap_or_default().build();
+        let mut rl: rustyline::Editor<editor::ShellHelper, FileHistory> = match rustyline::Editor::with_config(config) {
+            Ok(rl) => rl,
+            Err(e) => {
+                eprintln!("act: cannot start the line editor: {e}");
+                return self.run_piped();
+            }
+        };
+        rl.set_helper(Some(editor::ShellHelper {
+            vm: self.session.vm.clone(),
+            bound: Vec::new(),
+            local_functions: Vec::new(),
+            color,
+        }));
+        let history = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".act_history"));
+        if let Some(h) = &history {
+            let _ = rl.load_history(h);
+        }
+        println!("Act shell (type help(). for commands, q(). or Ctrl-D to quit)");
+        let status = loop {
+            if let Some(status) = self.session.poll_idle() {
+                break status;
+            }
+            for notice in std::mem::take(&mut self.session.notices) {
+                eprintln!("{notice}");
+            }
+            if let Some(h) = rl.helper_mut() {
+                h.bound = self.session.bound.clone();
+                h.local_functions = self.functions.names().map(|(n, a)| (n.to_string(), a)).collect();
+            }
+            match rl.readline(&format!("{}> ", self.count)) {
+                Ok(line) => {
+                    if let Some(h) = &history {
+                        let _ = rl.append_history(h);
+                    }
+                    if let Some(status) = self.handle(&line) {
+                        break status;
+                    }
+                }
+                Err(ReadlineError::Interrupted) => continue,
+                Err(ReadlineError::Eof) => break crate::cli::EXIT_OK,
+                Err(e) => {
+                    eprintln!("act: {e}");
+                    break crate::cli::EXIT_USAGE;
+                }
+            }
+        };
+        self.session.vm.flush();
+        status
+    }
+
+    /// Evaluates one complete input; `Some(status)` when the shell must exit.
+    fn handle(&mut self, text: &str) -> Option<i32> {
+        let exprs = match syntax::parse_exprs(text) {
+            Ok(exprs) if exprs.is_empty() => return None,
+            Ok(exprs) => exprs,
+            Err(diags) => {
+                self.count += 1;
+                if let Some(functions) = function_definitions(text) {
+                    match self.functions.define(&functions, text, self.color) {
+                        Ok((module, _)) => {
+                            self.session.add_module(module);
+                            println!("ok");
+                        }
+                        Err(rendered) => eprint!("{rendered}"),
+                    }
+                } else {
+                    eprint!("{}", diagnostic::render(&diags, "shell", text, self.color));
+                }
+                return None;
+            }
+        };
+        let n = self.count;
+        self.count += 1;
+        let outcome = match compile::forget_command(&exprs, &self.functions) {
+            Some(what) => {
+                if let Forget::Variable(v) = &what {
+                    // erl: f(X) for an unbound X is fine too.
+                    let _ = v;
+                }
+                self.session.forget(what)
+            }
+            None => {
+                let name = self.session.next_module_name();
+                match compile::compile_input(&name, &exprs, text, &self.session.bound, &self.functions) {
+                    Ok(compiled) => self.session.eval(compiled.module, n, text),
+                    Err(diags) => {
+                        eprint!("{}", diagnostic::render(&diags, "shell", text, self.color));
+                        return None;
+                    }
+                }
+            }
+        };
+        match outcome {
+            Outcome::Value(v) => println!("{v}"),
+            Outcome::Exception(e) => eprintln!("{e}"),
+            Outcome::Ended(status) => return Some(status),
+        }
+        None
+    }
+}
+
+/// The functions `text` defines, when it is nothing but function definitions.
+fn function_definitions(text: &str) -> Option<Vec<ast::Function>> {
+    let options = syntax::ParseOptions { file_name: "shell".into(), module_name: "shell".into() };
+    let module = syntax::parse_module_with(text, &options).ok()?;
+    let mut out = Vec::new();
+    for form in module.forms {
+        match form {
+            ast::Form::Function(f) => out.push(f),
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
