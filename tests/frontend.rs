@@ -138,6 +138,8 @@ fn deep_nesting_is_an_error_not_a_crash() {
         assert!(parse_module(&condition).unwrap_err()[0].message.contains("too deep"));
         let condition = format!("-if(true{}).\n-endif.\n", " andalso true".repeat(n * 2));
         assert!(parse_module(&condition).unwrap_err()[0].message.contains("too deeply"));
+        let condition = format!("-if(true{}).\n-endif.\n", " andalso true".repeat(n / 2));
+        assert!(parse_module(&condition).unwrap_err()[0].message.contains("too long"));
     });
 }
 

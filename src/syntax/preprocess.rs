@@ -32,6 +32,9 @@ const MAX_EXPANSION_DEPTH: usize = 100;
 /// level. 100,000 is far beyond real forms and takes milliseconds.
 const MAX_EXPANSIONS_PER_FORM: usize = 100_000;
 
+/// The longest `-if`/`-elif` condition, in tokens after expansion.
+const MAX_CONDITION_TOKENS: usize = 1000;
+
 /// The `?OTP_RELEASE` Act claims compatibility with.
 const OTP_RELEASE: i64 = 26;
 
@@ -258,6 +261,15 @@ impl<'a> Preprocessor<'a> {
         expanded.push(form[n - 1].clone());
         if let Some(d) = check_depth(&expanded) {
             self.diagnostics.push(d);
+            return false;
+        }
+        // The evaluator recurses over the condition; real conditions are a
+        // handful of tokens.
+        if expanded.len() > MAX_CONDITION_TOKENS {
+            self.diagnostics.push(
+                Diagnostic::error(span, "this condition is too long")
+                    .with_label(format!("more than {} tokens after macro expansion", MAX_CONDITION_TOKENS)),
+            );
             return false;
         }
         let input = expanded.iter().map(|t| Ok((t.span.start as usize, t.tok.clone(), t.span.end as usize)));
