@@ -20,7 +20,7 @@ mod session;
 
 use act::diagnostic;
 use act::syntax::{self, ast};
-use compile::{Forget, ShellFunctions};
+use compile::ShellFunctions;
 use session::{Outcome, Session};
 use std::io::{BufRead, IsTerminal};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -112,7 +112,7 @@ impl Shell {
         use rustyline::error::ReadlineError;
         use rustyline::history::FileHistory;
         let color = std::env::var_os("NO_COLOR").is_none();
-        let config = Config::builder().auto_add_history(true).max_history_size(1000).unwrap_or_default().build();
+        let config = Config::builder().auto_add_history(true).max_history_size(1000).unwrap_or_default().completion_type(rustyline::CompletionType::List).build();
         let mut rl: rustyline::Editor<editor::ShellHelper, FileHistory> = match rustyline::Editor::with_config(config) {
             Ok(rl) => rl,
             Err(e) => {
@@ -187,13 +187,8 @@ impl Shell {
         let n = self.count;
         self.count += 1;
         let outcome = match compile::forget_command(&exprs, &self.functions) {
-            Some(what) => {
-                if let Forget::Variable(v) = &what {
-                    // erl: f(X) for an unbound X is fine too.
-                    let _ = v;
-                }
-                self.session.forget(what)
-            }
+            // erl: f(X) for an unbound X is fine too.
+            Some(what) => self.session.forget(what),
             None => {
                 let name = self.session.next_module_name();
                 match compile::compile_input(&name, &exprs, text, &self.session.bound, &self.functions) {

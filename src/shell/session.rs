@@ -113,7 +113,8 @@ impl Session {
         let name = module.name;
         self.vm.add_module(module);
         self.send(|h| {
-            let chars: Vec<Term> = text.trim_end().chars().map(|c| Term::small(c as i64)).collect();
+            // h() shows the input as erl does: without the final `.`.
+            let chars: Vec<Term> = text.trim_end().trim_end_matches('.').trim_end().chars().map(|c| Term::small(c as i64)).collect();
             let text = h.list(&chars);
             h.tuple(&[Term::atom(atom::atom("$shell_eval")), Term::atom(name), Term::small(n as i64), text])
         });
