@@ -236,10 +236,17 @@ impl<'c, 'a> FnCompiler<'c, 'a> {
                 }
                 regs_used += 1;
             }
+            // Only a variable that occurs once in the whole head may live in
+            // its argument register: a repeated one is written by its first
+            // occurrence and compared at the others.
+            let mut counts = HashMap::new();
+            for p in &c.patterns {
+                scope::count_vars(p, &mut counts);
+            }
             let mut aliased = HashSet::new();
             for (i, p) in c.patterns.iter().enumerate() {
                 if let Expr::Var(v, _) = p {
-                    if !self.vars.contains_key(v) && aliased.insert(v.clone()) {
+                    if counts.get(v) == Some(&1) && !self.vars.contains_key(v) && aliased.insert(v.clone()) {
                         self.vars.insert(v.clone(), i as Reg);
                     }
                 }

@@ -156,3 +156,41 @@ fn walk(e: &Expr, out: &mut Vec<String>, deep: bool) {
         }
     }
 }
+
+/// How many times each variable occurs in `e` (at this function level).
+pub fn count_vars(e: &Expr, counts: &mut std::collections::HashMap<String, usize>) {
+    let mut all = Vec::new();
+    occurrences(e, &mut all);
+    for v in all {
+        *counts.entry(v).or_insert(0) += 1;
+    }
+}
+
+/// Every occurrence of a variable in a pattern, repeats included.
+fn occurrences(e: &Expr, out: &mut Vec<String>) {
+    use Expr::*;
+    match e {
+        Var(n, _) => out.push(n.clone()),
+        Tuple(es, _) => es.iter().for_each(|e| occurrences(e, out)),
+        Cons(h, t, _) | Match(h, t, _) | Binary2(_, h, t, _) => {
+            occurrences(h, out);
+            occurrences(t, out)
+        }
+        Map(assocs, _) => assocs.iter().for_each(|a| {
+            occurrences(&a.key, out);
+            occurrences(&a.value, out)
+        }),
+        Record { fields, .. } => fields.iter().for_each(|f| occurrences(&f.value, out)),
+        Binary(segs, _) => segs.iter().for_each(|s| {
+            occurrences(&s.value, out);
+            if let Some(sz) = &s.size {
+                occurrences(sz, out)
+            }
+        }),
+        _ => {
+            let mut v = Vec::new();
+            vars_of(e, &mut v);
+            out.extend(v);
+        }
+    }
+}

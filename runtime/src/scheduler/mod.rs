@@ -199,17 +199,23 @@ fn run_task(vm: &Arc<Vm>, sched: &Arc<Scheduler>, t: Task, budget: i64) {
         SliceEnd::Yield => {
             drop(body);
             t.state.store(RUNNABLE, Ordering::Release);
-            // The slice is used up: the runnext chain ends here too.
-            LOCAL.with(|l| {
-                if let Some(local) = l.borrow_mut().as_mut() {
-                    local.inherited = 0;
-                    if let Some(r) = local.runnext.take() {
-                        local.queue.push(r);
-                    }
-                    local.queue.push(t.clone());
+            // The slice is used up: the runnext chain ends here too. A lone
+            // process that yields simply runs again here: waking another
+            // worker to steal it would only move it between cores.
+            let others = LOCAL.with(|l| {
+                let mut l = l.borrow_mut();
+                let local = l.as_mut()?;
+                local.inherited = 0;
+                if let Some(r) = local.runnext.take() {
+                    local.queue.push(r);
                 }
+                let others = !local.queue.is_empty();
+                local.queue.push(t.clone());
+                Some(others)
             });
-            sched.idle.notify();
+            if others != Some(false) {
+                sched.idle.notify();
+            }
         }
         SliceEnd::Wait => {
             drop(body);
