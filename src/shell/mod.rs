@@ -202,11 +202,37 @@ impl Shell {
         };
         match outcome {
             Outcome::Value(v) => println!("{v}"),
-            Outcome::Exception(e) => eprintln!("{e}"),
+            Outcome::Exception(e, line) => {
+                eprintln!("{e}");
+                if let Some(view) = line.and_then(|l| raised_at(text, l, self.color)) {
+                    eprint!("{view}");
+                }
+            }
             Outcome::Ended(status) => return Some(status),
         }
         None
     }
+}
+
+/// For an input of several lines, a source view of the line an exception
+/// was raised at (for one line the `** exception` text says it all).
+fn raised_at(text: &str, line: u32, color: bool) -> Option<String> {
+    let lines: Vec<&str> = text.trim_end().split('\n').collect();
+    if lines.len() < 2 || line == 0 || line as usize > lines.len() {
+        return None;
+    }
+    let start: usize = lines[..line as usize - 1].iter().map(|l| l.len() + 1).sum();
+    let this = lines[line as usize - 1];
+    let indent = this.len() - this.trim_start().len();
+    let span = ast::Span::new(start + indent, start + this.trim_end().len());
+    let d = diagnostic::Diagnostic {
+        message: "the exception was raised here".into(),
+        span,
+        label: format!("line {line}"),
+        secondary: Vec::new(),
+        notes: Vec::new(),
+    };
+    Some(diagnostic::render(&[d], "shell", text, color))
 }
 
 /// The functions `text` defines, when it is nothing but function definitions.

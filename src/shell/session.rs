@@ -31,7 +31,8 @@ const POLL: Duration = Duration::from_millis(20);
 /// What an evaluation came to.
 pub enum Outcome {
     Value(String),
-    Exception(String),
+    /// The `** exception` text, and the input line it was raised at.
+    Exception(String, Option<u32>),
     /// The VM stopped (`halt/0,1`, `q()`): the shell exits with this status.
     Ended(i32),
 }
@@ -154,7 +155,7 @@ impl Session {
                     self.bound = bound;
                     break Outcome::Value(text);
                 }
-                Ok(ShellEvent::Exception { text }) => break Outcome::Exception(text),
+                Ok(ShellEvent::Exception { text, input_line }) => break Outcome::Exception(text, input_line),
                 Ok(ShellEvent::Notice { text }) => {
                     self.vm.flush();
                     eprintln!("{text}");

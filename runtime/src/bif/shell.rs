@@ -37,8 +37,9 @@ pub enum ShellEvent {
     /// the variables bound afterwards.
     Value { text: String, bound: Vec<String> },
     /// An evaluation raised (or its process was killed): the `** exception
-    /// ...` text, stack lines included.
-    Exception { text: String },
+    /// ...` text, stack lines included, and the line of the input (1-based)
+    /// where it was raised, when that is known.
+    Exception { text: String, input_line: Option<u32> },
     /// Something the shell says unasked (a linked process killed the idle evaluator).
     Notice { text: String },
     /// The VM has stopped (posted by whoever waits for `run_main`).
@@ -90,7 +91,11 @@ fn exception(_: &mut Process, a: &[Term]) -> BifResult {
     let class = class_of(a[0])?;
     let mut text = format!("** {}", crate::interp::describe_exception(class, a[1]));
     let mut first = true;
+    let mut input_line = None;
     for entry in crate::interp::trace_entries(a[2]) {
+        if input_line.is_none() && entry.module.starts_with("$shell_") && !entry.module.starts_with("$shell_fns") && entry.line > 0 {
+            input_line = Some(entry.line);
+        }
         if entry.module.starts_with("$shell") || entry.module.starts_with("shell_") || entry.module.starts_with("$act") {
             continue;
         }
@@ -103,7 +108,7 @@ fn exception(_: &mut Process, a: &[Term]) -> BifResult {
         };
         text.push_str(&format!("\n{lead}{}:{}/{}{place}", entry.module, entry.function, entry.arity));
     }
-    post(ShellEvent::Exception { text });
+    post(ShellEvent::Exception { text, input_line });
     Ok(Term::atom(atom::OK))
 }
 
