@@ -92,7 +92,7 @@ pub fn parse_module_with(source: &str, options: &ParseOptions) -> Result<ast::Mo
                 // error is a consequence: the lexical one says it all.
                 let next = starts.get(i + 1).copied().unwrap_or(usize::MAX);
                 let first_lost = lost_text_at.partition_point(|&at| at < starts[i]);
-                if !lost_text_at.get(first_lost).is_some_and(|&at| at < next) {
+                if lost_text_at.get(first_lost).is_none_or(|&at| at >= next) {
                     diagnostics.push(d);
                 }
             }

@@ -327,10 +327,9 @@ fn previous_separator(form: &[Token], index: usize) -> Option<usize> {
         }
     }
     let depth_at = *depths.last()?;
-    (0..depths.len().saturating_sub(1)).rev().find_map(|i| match form[i].tok {
-        Tok::Comma | Tok::Semi | Tok::Arrow if depths[i] == depth_at => Some(i),
-        _ => None,
-    })
+    (0..depths.len().saturating_sub(1))
+        .rev()
+        .find(|&i| matches!(form[i].tok, Tok::Comma | Tok::Semi | Tok::Arrow) && depths[i] == depth_at)
 }
 
 fn ends_expression(tok: Option<&Tok>) -> bool {
