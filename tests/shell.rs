@@ -79,6 +79,7 @@ fn multi_line_input() {
     let mut s = shell(&dir);
     expect(&mut s, "1> ");
     enter(&mut s, "L = [1,");
+    expect(&mut s, "\r\n.. "); // the continuation prompt
     enter(&mut s, "2, 3],");
     enter(&mut s, "lists:sum(L).");
     expect(&mut s, "\r\n6\r\n");

@@ -10,9 +10,37 @@ use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Context, Helper};
+use rustyline::{Cmd, ConditionalEventHandler, Context, Event, EventContext, Helper, RepeatCount};
 use std::borrow::Cow;
 use std::sync::Arc;
+
+/// Continuation lines: Enter in an incomplete input starts a new line with
+/// [`PAD`] (blanks, harmless to the parser), and the highlighter draws it as
+/// [`CONTINUATION`], which has the same width, so rustyline's cursor
+/// arithmetic (done on the unhighlighted text) stays right. rustyline has
+/// no continuation prompt of its own. [`strip_padding`] removes the pads
+/// before the input is evaluated.
+pub const PAD: &str = "   ";
+const CONTINUATION: &str = ".. ";
+
+/// The input as typed: each line after the first loses the pad it starts with.
+pub fn strip_padding(text: &str) -> String {
+    text.replace(&format!("\n{PAD}"), "\n")
+}
+
+/// Enter: a new, padded line while the input is incomplete; otherwise the
+/// default (accept, after the validator agrees).
+pub struct EnterHandler;
+
+impl ConditionalEventHandler for EnterHandler {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        if ctx.pos() == ctx.line().len() && act::syntax::awaits_more_input(ctx.line()) {
+            Some(Cmd::Insert(1, format!("\n{PAD}")))
+        } else {
+            None
+        }
+    }
+}
 
 pub struct ShellHelper {
     pub vm: Arc<Vm>,
@@ -139,11 +167,16 @@ const NUMBER: &str = "\x1b[33m";
 const VARIABLE: &str = "\x1b[34m";
 const KEYWORD: &str = "\x1b[35m";
 const BRACKET_MATCH: &str = "\x1b[1;7m";
+const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 impl Highlighter for ShellHelper {
     fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
+        let pad = format!("\n{PAD}");
         if !self.color || line.is_empty() {
+            if line.contains(&pad) {
+                return Cow::Owned(line.replace(&pad, &format!("\n{CONTINUATION}")));
+            }
             return Cow::Borrowed(line);
         }
         let tokens = lexer::lex(line).tokens;
@@ -180,13 +213,14 @@ impl Highlighter for ShellHelper {
             at = e;
         }
         out.push_str(&line[at..]);
-        Cow::Owned(out)
+        Cow::Owned(out.replace(&pad, &format!("\n{DIM}{CONTINUATION}{RESET}")))
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _forced: bool) -> bool {
         // Colours depend on the whole line and brackets on the cursor:
-        // redraw on every change (inputs are short).
-        self.color
+        // redraw on every change (inputs are short). Without colour the
+        // continuation lines still need drawing.
+        true
     }
 }
 

@@ -126,6 +126,10 @@ impl Shell {
             local_functions: Vec::new(),
             color,
         }));
+        rl.bind_sequence(
+            rustyline::KeyEvent(rustyline::KeyCode::Enter, rustyline::Modifiers::NONE),
+            rustyline::EventHandler::Conditional(Box::new(editor::EnterHandler)),
+        );
         let history = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".act_history"));
         if let Some(h) = &history {
             let _ = rl.load_history(h);
@@ -147,7 +151,7 @@ impl Shell {
                     if let Some(h) = &history {
                         let _ = rl.append_history(h);
                     }
-                    if let Some(status) = self.handle(&line) {
+                    if let Some(status) = self.handle(&editor::strip_padding(&line)) {
                         break status;
                     }
                 }
