@@ -13,7 +13,8 @@
 //! Any other `.act` without a `.out` fails; nothing is skipped silently.
 //!
 //! The programs in `examples/` run here too and must exit with status 0, and
-//! `tests/disasm/NAME.act` must disassemble to exactly `NAME.disasm`.
+//! `tests/disasm/NAME.act` must disassemble to exactly `NAME.disasm`, and
+//! the command's exit statuses and messages are checked from `tests/cli/`.
 //!
 //! `ACT_GC_STRESS` (and every other variable) passes through to the binary,
 //! so `ACT_GC_STRESS=1 cargo test --test conformance` reruns the suite with
@@ -229,8 +230,48 @@ fn disasm(path: &Utf8Path) -> datatest_stable::Result<()> {
     Ok(())
 }
 
+/// The command's own contract (`tests/cli/`): `NAME.cmd` holds the
+/// arguments, one per line (an empty file: no arguments), run in that
+/// directory. The exit status must equal `NAME.status` (0 when absent), and
+/// every non-empty line of `NAME.stdout` / `NAME.stderr` must occur in that
+/// output: messages are pinned by their words, not by the layout of a
+/// rendered diagnostic, which the front end's own tests pin.
+fn cli(path: &Utf8Path, cmd: String) -> datatest_stable::Result<()> {
+    let dir = path.parent().unwrap_or(Utf8Path::new("."));
+    let args: Vec<&str> = cmd.lines().collect();
+    let run = run_act(dir, &args).map_err(|e| Failure(format!("{path}: cannot run act: {e}")))?;
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let mut problems = Vec::new();
+    let status_path = path.with_extension("status");
+    let expected_status: i32 = match std::fs::read_to_string(&status_path) {
+        Ok(text) => text.trim().parse().map_err(|e| Failure(format!("{status_path}: {e}")))?,
+        Err(_) => 0,
+    };
+    if run.timed_out || run.status != Some(expected_status) {
+        problems.push(format!("exit status {:?}, expected {expected_status}", run.status));
+    }
+    for (ext, actual) in [("stdout", &*stdout), ("stderr", &*run.stderr)] {
+        let Ok(wanted) = std::fs::read_to_string(path.with_extension(ext)) else { continue };
+        for line in wanted.lines().filter(|l| !l.trim().is_empty()) {
+            if !actual.contains(line) {
+                problems.push(format!("{ext} lacks {line:?}"));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure(format!(
+        "{path}: act {args:?}\n{}\n--- stdout ---\n{stdout}\n--- stderr ---\n{}",
+        problems.join("\n"),
+        run.stderr
+    ))
+    .into())
+}
+
 datatest_stable::harness!(
     conformance, "tests/conformance", r"^.*\.act$",
+    cli, "tests/cli", r"^.*\.cmd$",
     example, "examples", r"^.*\.act$",
     disasm, "tests/disasm", r"^.*\.act$",
 );

@@ -1,0 +1,6 @@
+args.act
+--flag
+-x
+b c
+check
+--

@@ -1,0 +1,3 @@
+check
+args.act
+compile_error.act

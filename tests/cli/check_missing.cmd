@@ -1,0 +1,3 @@
+check
+compile_error.act
+nonexistent.act

@@ -1,0 +1,4 @@
+check
+args.act
+main0.act
+no_main.act

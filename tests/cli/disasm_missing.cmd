@@ -1,0 +1,2 @@
+disasm
+nonexistent.act

@@ -1,0 +1,1 @@
+main0.act
