@@ -28,6 +28,7 @@ pub mod registry;
 pub mod scheduler;
 pub mod signal;
 pub mod spawn;
+pub mod sync;
 pub mod term;
 pub mod timer;
 pub mod vm;

@@ -28,10 +28,9 @@
 
 use crate::heap::Fragment;
 use crate::process::Process;
+use crate::sync::{AtomicU8, Mutex, Ordering};
 use crate::term::Term;
-use parking_lot::Mutex;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 pub const WAITING: u8 = 0;
 pub const RUNNABLE: u8 = 1;
@@ -81,7 +80,7 @@ pub struct ProcessHandle {
     pub state: AtomicU8,
     /// The process itself: locked by the scheduler that runs it (state
     /// RUNNING), and by the deadlock report when every scheduler is idle.
-    pub body: Mutex<Option<Box<Process>>>,
+    pub body: parking_lot::Mutex<Option<Box<Process>>>,
 }
 
 impl ProcessHandle {
@@ -90,7 +89,7 @@ impl ProcessHandle {
             pid,
             inbox: Mutex::new(Inbox { queue: VecDeque::new(), closed: false }),
             state: AtomicU8::new(RUNNABLE),
-            body: Mutex::new(None),
+            body: parking_lot::Mutex::new(None),
         }
     }
 

@@ -27,10 +27,8 @@
 //! or I/O could wake one, and Act has no I/O waits yet). It reports.
 
 use super::Scheduler;
+use crate::sync::{fence, AtomicUsize, Mutex, Ordering, Parker, Unparker};
 use crate::vm::Vm;
-use crossbeam_utils::sync::{Parker, Unparker};
-use parking_lot::Mutex;
-use std::sync::atomic::{fence, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 pub struct Idle {
@@ -54,24 +52,37 @@ impl Idle {
 
     /// Steps 1-3 for worker `index`.
     pub fn sleep(&self, index: usize, vm: &Arc<Vm>, sched: &Scheduler) {
+        self.sleep_unless(index, |all_idle| {
+            // Timers before queues: a timer that fires pushes its work before it
+            // stops counting as pending, so seeing it not pending here means its
+            // work is visible to the queue check below.
+            let timers_idle = all_idle && !vm.timers.pending();
+            if sched.has_work() || vm.is_finished() {
+                return true;
+            }
+            if timers_idle {
+                // Every worker is idle and nothing can wake a process.
+                vm.report_deadlock();
+                return true;
+            }
+            false
+        })
+    }
+
+    /// Steps 1-3 with step 2's look around left to `recheck`, which is told
+    /// whether every worker is now on the list and returns true when this
+    /// worker must not park. `sleep` is this with the scheduler's queues and
+    /// the VM's timers; the loom model (`runtime/tests/loom_park.rs`) calls it
+    /// with a queue of its own.
+    pub fn sleep_unless(&self, index: usize, recheck: impl FnOnce(bool) -> bool) {
         let all_idle = {
             let mut s = self.sleepers.lock();
             s.push(index);
             self.num_sleeping.store(s.len(), Ordering::SeqCst);
-            s.len() == sched.threads
+            s.len() == self.parkers.len()
         };
         fence(Ordering::SeqCst);
-        // Timers before queues: a timer that fires pushes its work before it
-        // stops counting as pending, so seeing it not pending here means its
-        // work is visible to the queue check below.
-        let timers_idle = all_idle && !vm.timers.pending();
-        if sched.has_work() || vm.is_finished() {
-            self.remove(index);
-            return;
-        }
-        if timers_idle {
-            // Every worker is idle and nothing can wake a process.
-            vm.report_deadlock();
+        if recheck(all_idle) {
             self.remove(index);
             return;
         }
