@@ -269,3 +269,10 @@ fn piped_processes_and_messages() {
     assert_eq!(run.stdout, "42\nempty\n43\n");
     assert_eq!(run.status, Some(0));
 }
+
+#[test]
+fn piped_several_inputs_on_one_line() {
+    let run = piped("X = 1. Y = X + 1.\nadd(A, B) -> A + B. add(X, Y).\n% a comment\n\nv(1).\n");
+    assert_eq!(run.stdout, "1\n2\nok\n3\n1\n");
+    assert_eq!(run.status, Some(0));
+}

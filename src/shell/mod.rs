@@ -168,7 +168,18 @@ impl Shell {
     }
 
     /// Evaluates one complete input; `Some(status)` when the shell must exit.
+    /// Evaluates each `.`-terminated input in `text` in turn, as erl does
+    /// with `X = 1. Y = 2.` on one line; `Some(status)` when the shell must exit.
     fn handle(&mut self, text: &str) -> Option<i32> {
+        for input in split_inputs(text) {
+            if let Some(status) = self.handle_one(input) {
+                return Some(status);
+            }
+        }
+        None
+    }
+
+    fn handle_one(&mut self, text: &str) -> Option<i32> {
         let exprs = match syntax::parse_exprs(text) {
             Ok(exprs) if exprs.is_empty() => return None,
             Ok(exprs) => exprs,
@@ -216,6 +227,24 @@ impl Shell {
         }
         None
     }
+}
+
+/// `text` cut after each form-ending `.`; the last piece keeps what follows
+/// (blanks, or an incomplete input the parser will report).
+fn split_inputs(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for t in act::syntax::lexer::lex(text).tokens {
+        if t.tok == act::syntax::token::Tok::Dot {
+            let end = t.span.end as usize;
+            pieces.push(&text[start..end]);
+            start = end;
+        }
+    }
+    if pieces.is_empty() || !text[start..].trim().is_empty() {
+        pieces.push(&text[start..]);
+    }
+    pieces
 }
 
 /// For an input of several lines, a source view of the line an exception

@@ -115,7 +115,7 @@ impl Session {
         self.vm.add_module(module);
         self.send(|h| {
             // h() shows the input as erl does: without the final `.`.
-            let chars: Vec<Term> = text.trim_end().trim_end_matches('.').trim_end().chars().map(|c| Term::small(c as i64)).collect();
+            let chars: Vec<Term> = text.trim().trim_end_matches('.').trim_end().chars().map(|c| Term::small(c as i64)).collect();
             let text = h.list(&chars);
             h.tuple(&[Term::atom(atom::atom("$shell_eval")), Term::atom(name), Term::small(n as i64), text])
         });
