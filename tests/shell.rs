@@ -217,7 +217,8 @@ struct Piped {
 
 fn piped(input: &str) -> Piped {
     use std::io::Write;
-    let dir = scratch(&format!("piped{}", input.len()));
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = scratch(&format!("piped{}", RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)));
     let mut child = Command::new(ACT)
         .current_dir(&dir)
         .env("HOME", &dir)
