@@ -216,9 +216,17 @@ struct Piped {
 }
 
 fn piped(input: &str) -> Piped {
+    piped_with(input, &[])
+}
+
+/// Runs the shell on `input` in a fresh directory holding `files`.
+fn piped_with(input: &str, files: &[(&str, &str)]) -> Piped {
     use std::io::Write;
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = scratch(&format!("piped{}", RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)));
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
     let mut child = Command::new(ACT)
         .current_dir(&dir)
         .env("HOME", &dir)
@@ -276,4 +284,27 @@ fn piped_several_inputs_on_one_line() {
     let run = piped("X = 1. Y = X + 1.\nadd(A, B) -> A + B. add(X, Y).\n% a comment\n\nv(1).\n");
     assert_eq!(run.stdout, "1\n2\nok\n3\n1\n");
     assert_eq!(run.status, Some(0));
+}
+
+#[test]
+fn piped_commands() {
+    let counter = "-module(counter).\n-export([n/0]).\nn() -> 1.\n";
+    let run = piped_with(
+        "c(counter).\ncounter:n().\nl(counter).\nl(no_such_module).\nregister(me, self()).\ni().\nregs().\nb().\n",
+        &[("counter.act", counter)],
+    );
+    let expected_start = "{ok,counter}\n1\n{module,counter}\n{error,nofile}\ntrue\n";
+    assert!(run.stdout.starts_with(expected_start), "{}", run.stdout);
+    assert!(run.stdout.contains("shell_server:main/0"), "i() lists the shell server:\n{}", run.stdout);
+    assert!(run.stdout.contains("erlang:apply/2 (me)"), "i() names registered processes:\n{}", run.stdout);
+    assert!(run.stdout.contains("\nme "), "regs() lists me:\n{}", run.stdout);
+    assert_eq!(run.status, Some(0));
+}
+
+#[test]
+fn piped_compile_errors_are_reported_and_the_shell_goes_on() {
+    let run = piped_with("c(\"broken.act\").\nQ + 1.\n7.\n", &[("broken.act", "-module(broken).\nf( -> 1.\n")]);
+    assert_eq!(run.stdout, "error\n7\n");
+    assert!(run.stderr.contains("variable 'Q' is unbound"), "{}", run.stderr);
+    assert!(run.stderr.contains("broken.act"), "{}", run.stderr);
 }

@@ -13,6 +13,12 @@
 //! results; without them the output is what a script wants.) Results go
 //! to stdout, exceptions and compile errors to stderr; the exit status is
 //! 0 at end of input, or N after `halt(N)`.
+//!
+//! Not done: output a process writes while the editor waits for a line
+//! shows up when the next input runs, not at once. rustyline's external
+//! printer would do it, but with one attached its Unix reader waits in
+//! `select` while keys it has already buffered go unread (rustyline 14 and
+//! 17), so pasted input stalls.
 
 mod compile;
 mod editor;
