@@ -27,8 +27,17 @@ type Pty = Session;
 
 /// `act` in a pseudo-terminal, in `dir` with HOME=`dir`, colours off.
 fn shell(dir: &Path) -> Pty {
+    shell_with(dir, true)
+}
+
+fn shell_with(dir: &Path, no_color: bool) -> Pty {
     let mut cmd = Command::new(ACT);
-    cmd.current_dir(dir).env("HOME", dir).env("TERM", "xterm").env("NO_COLOR", "1").env("ACT_SCHEDULERS", "2");
+    cmd.current_dir(dir).env("HOME", dir).env("TERM", "xterm").env("ACT_SCHEDULERS", "2");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR");
+    }
     let mut session = Session::spawn(cmd).expect("spawn act in a pty");
     session.set_expect_timeout(Some(WAIT));
     session
@@ -178,6 +187,23 @@ fn tab_completes_module_functions() {
     s.send("lists:rev\t").unwrap();
     s.send("[1, 2]).\r").unwrap();
     expect(&mut s, "\r\n[2,1]\r\n");
+    expect(&mut s, "2> ");
+    quit(s);
+}
+
+#[test]
+fn input_is_coloured_on_a_terminal() {
+    let dir = scratch("colour");
+    let mut s = shell_with(&dir, false);
+    expect(&mut s, "1> ");
+    s.send("X = {ok, \"s\", 4").unwrap();
+    // Variable blue, atom cyan, string green, number yellow.
+    expect(&mut s, "\x1b[34mX\x1b[0m = {\x1b[36mok\x1b[0m, \x1b[32m\"s\"\x1b[0m, \x1b[33m4\x1b[0m");
+    s.send("}").unwrap();
+    // The cursor is just after `}`: both braces are marked.
+    expect(&mut s, "\x1b[1;7m{\x1b[0m");
+    s.send(".\r").unwrap();
+    expect(&mut s, "\r\n{ok,\"s\",4}\r\n");
     expect(&mut s, "2> ");
     quit(s);
 }
