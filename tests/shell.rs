@@ -334,3 +334,9 @@ fn piped_compile_errors_are_reported_and_the_shell_goes_on() {
     assert!(run.stderr.contains("variable 'Q' is unbound"), "{}", run.stderr);
     assert!(run.stderr.contains("broken.act"), "{}", run.stderr);
 }
+
+#[test]
+fn piped_shell_functions_see_commands_and_hide_them() {
+    let run = piped("drain() -> flush().\nself() ! x, drain().\nb() -> mine.\nb().\n");
+    assert_eq!(run.stdout, "ok\nShell got x\nok\nok\nmine\n");
+}

@@ -73,6 +73,13 @@ impl ShellFunctions {
         let name = format!("$shell_fns_{}", self.generation + 1);
         let exports: Vec<String> = defs.iter().map(|(n, a, _)| format!("'{n}'/{a}")).collect();
         let mut text = format!("-module('{name}').\n-export([{}]).\n", exports.join(", "));
+        // Shell functions may use the shell's commands too (`b()`, `flush()`...).
+        let commands: Vec<String> = COMMANDS
+            .iter()
+            .filter(|&&(n, a)| !defs.iter().any(|(dn, da, _)| dn == n && *da == a))
+            .map(|(n, a)| format!("{n}/{a}"))
+            .collect();
+        text.push_str(&format!("-import(shell_default, [{}]).\n", commands.join(", ")));
         for (_, _, body) in &defs {
             text.push_str(body);
             text.push_str(".\n");
