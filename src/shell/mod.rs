@@ -9,10 +9,12 @@
 //! `~/.act_history`, and colours its input. Otherwise (piped input) it
 //! reads expressions until end of input and prints only the results, one
 //! per line, and no prompts: `printf 'X = 2.\nX * 21.\n' | act` prints
-//! `2` and `42`. (erl prints its banner and prompts around the same
-//! results; without them the output is what a script wants.) Results go
-//! to stdout, exceptions and compile errors to stderr; the exit status is
-//! 0 at end of input, or N after `halt(N)`.
+//! `2` and `42`. (OTP 25's erl prints `Eshell V13.1.5  (abort with ^G)`,
+//! `1> 2`, `2> 42`, `3> *** Terminating erlang (nonode@nohost)`, all on
+//! stdout, exceptions included; the same results without the banner,
+//! prompts and farewell are what a script wants.) Results go to stdout,
+//! exceptions and compile errors to stderr; the exit status is 0 at end of
+//! input, as erl's, or N after `halt(N)`.
 //!
 //! Not done: output a process writes while the editor waits for a line
 //! shows up when the next input runs, not at once. rustyline's external
