@@ -317,9 +317,14 @@ opcodes! {
     /// timeout R[timeout] ms passes (then fall through, cursor reset).
     /// `timeout` register NONE-valued means infinity.
     RecvWait { timeout: Reg, retry: Label };
-    /// Remember the current mailbox end: a following receive that matches a
-    /// fresh reference only looks at messages that arrive after this point.
+    /// Remember the current mailbox length (just before a call that makes a
+    /// fresh reference or pid: `make_ref`, `monitor`, `spawn_monitor`...).
     RecvMark;
+    /// Bind the length remembered by RecvMark to the fresh value in R[src].
+    RecvMarkBind { src: Reg };
+    /// Start the receive at the position bound to R[src], if any: messages
+    /// before it cannot contain that fresh value.
+    RecvFromMark { src: Reg };
 
     /// R[dst] := a match context over the bitstring R[src]; not one: goto fail
     BsStartMatch { dst: Reg, src: Reg, fail: Label };

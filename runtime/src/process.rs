@@ -40,13 +40,22 @@ pub struct Message {
     pub fragment: Option<Fragment>,
 }
 
+/// The most fresh-value marks a process keeps; older ones are forgotten
+/// (their receives then scan from the start: slower, still correct).
+pub const MAX_RECEIVE_MARKS: usize = 8;
+
 #[derive(Default)]
 pub struct Mailbox {
     pub queue: VecDeque<Message>,
     /// Index of the message the current receive looks at next.
     pub cursor: usize,
-    /// Where a receive after `RecvMark` starts (the queue length at the mark).
-    pub mark: Option<usize>,
+    /// The queue length when `RecvMark` last ran (just before a call that
+    /// creates a fresh reference or pid).
+    pub mark_pos: Option<usize>,
+    /// Fresh references and pids with the queue position at their creation:
+    /// no message before that position can contain them, so a receive
+    /// that requires one starts there (OTP's receive marker optimisation).
+    pub marks: Vec<(u64, usize)>,
 }
 
 pub struct Process {
@@ -94,6 +103,28 @@ pub struct Process {
     pub initial_call: (crate::atom::Atom, crate::atom::Atom, u32),
     /// `{max_heap_size, Words}`: 0 = no limit.
     pub max_heap_words: usize,
+}
+
+impl Mailbox {
+    /// The key a mark is stored under: a reference's number or a pid's.
+    pub fn mark_key(t: Term) -> Option<u64> {
+        if t.is_ref() {
+            Some(t.word(1) << 1)
+        } else {
+            t.as_pid().map(|p| (p << 1) | 1)
+        }
+    }
+
+    /// Removes the message at `i`, keeping marks pointing at the same messages.
+    pub fn remove(&mut self, i: usize) -> Option<Message> {
+        let m = self.queue.remove(i)?;
+        for (_, pos) in self.marks.iter_mut() {
+            if *pos > i {
+                *pos -= 1;
+            }
+        }
+        Some(m)
+    }
 }
 
 impl Process {

@@ -391,6 +391,27 @@ impl FnCompiler<'_, '_> {
 
     /// `P = E`
     fn match_expr(&mut self, p: &Expr, v: &Expr, dst: Reg) {
+        if makes_fresh_value(v) {
+            // Remember the mailbox length before the fresh value exists;
+            // a later receive that requires it can skip what came before.
+            self.emit(Op::RecvMark);
+            let before: Vec<String> = self.scope.bound.iter().cloned().collect();
+            self.match_expr_plain(p, v, dst);
+            let mut vs = Vec::new();
+            super::scope::vars_of(p, &mut vs);
+            for name in vs {
+                if !before.contains(&name) && self.scope.bound.contains(&name) {
+                    let r = self.vars[&name];
+                    self.emit(Op::RecvMarkBind { src: r });
+                    self.fresh_vars.insert(name);
+                }
+            }
+            return;
+        }
+        self.match_expr_plain(p, v, dst)
+    }
+
+    fn match_expr_plain(&mut self, p: &Expr, v: &Expr, dst: Reg) {
         if let Expr::Var(n, _) = p {
             if !self.scope.bound.contains(n) && !self.scope.unsafe_.contains_key(n) {
                 let r = self.var_slot(n);
@@ -670,6 +691,21 @@ impl FnCompiler<'_, '_> {
         let wait = self.new_label();
         let before = self.scope.clone();
         let mut scopes = Vec::new();
+        // A receive whose every clause requires the same fresh reference
+        // (or pid) starts at the mark taken when it was made.
+        let fresh = self.fresh_vars.iter().find(|v| {
+            self.scope.bound.contains(*v)
+                && !clauses.is_empty()
+                && clauses.iter().all(|c| {
+                    let mut vs = Vec::new();
+                    super::scope::vars_of(&c.patterns[0], &mut vs);
+                    vs.contains(v)
+                })
+        });
+        if let Some(v) = fresh.cloned() {
+            let r = self.vars[&v];
+            self.emit(Op::RecvFromMark { src: r });
+        }
         self.place(lp);
         self.at(span);
         self.emit(Op::RecvPeek { dst: msg, wait });
@@ -976,6 +1012,21 @@ impl FnCompiler<'_, '_> {
         self.emit(Op::BsFinish { dst });
         self.release(mark);
     }
+}
+
+/// Whether `e` is a call that returns a fresh reference or pid (or a tuple
+/// holding one): `make_ref()`, `monitor(...)`, `spawn_monitor(...)`, `spawn*`.
+fn makes_fresh_value(e: &Expr) -> bool {
+    let Expr::Call { target, .. } = e else { return false };
+    let name = match target {
+        CallTarget::Local(n, _) => n.as_str(),
+        CallTarget::Remote(m, f) if atom_of(m) == Some("erlang") => match atom_of(f) {
+            Some(f) => f,
+            None => return false,
+        },
+        _ => return false,
+    };
+    matches!(name, "make_ref" | "monitor" | "spawn_monitor" | "spawn" | "spawn_link" | "spawn_opt")
 }
 
 pub fn atom_of(e: &Expr) -> Option<&str> {

@@ -48,6 +48,9 @@ pub struct FnCompiler<'c, 'a> {
     pub in_guard: bool,
     /// (RecvWait instruction index, the patterns it waits for).
     pub receives: Vec<(u32, String)>,
+    /// Variables bound to a fresh reference or pid with a receive mark
+    /// (see `Op::RecvMarkBind`).
+    pub fresh_vars: HashSet<String>,
 }
 
 impl<'c, 'a> FnCompiler<'c, 'a> {
@@ -67,6 +70,7 @@ impl<'c, 'a> FnCompiler<'c, 'a> {
             no_tail: false,
             in_guard: false,
             receives: Vec::new(),
+            fresh_vars: HashSet::new(),
         }
     }
 
@@ -213,6 +217,7 @@ impl<'c, 'a> FnCompiler<'c, 'a> {
         }
         for c in clauses {
             self.vars.clear();
+            self.fresh_vars.clear();
             self.scope = Scope::default();
             let fail = self.new_label();
             // Variables that are the whole of an argument pattern live in

@@ -22,7 +22,7 @@ use crate::atom;
 use crate::exception::{Class, Exception};
 use crate::module::{FunctionCode, Module};
 use crate::opcode::{ArithOp, CmpOp, Label, Op, TypeTest};
-use crate::process::{Frame, Handler, Process};
+use crate::process::{Frame, Handler, Mailbox, Process, MAX_RECEIVE_MARKS};
 use crate::term::Term;
 use crate::exit::ExitInfo;
 use crate::vm::{ProgramEnd, Vm};
@@ -532,13 +532,12 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     p.timed_out = false;
                 }
                 let c = p.mailbox.cursor;
-                if let Some(m) = p.mailbox.queue.remove(c) {
+                if let Some(m) = p.mailbox.remove(c) {
                     if let Some(frag) = m.fragment {
                         p.heap.attach(frag);
                     }
                 }
                 p.mailbox.cursor = 0;
-                p.mailbox.mark = None;
             }
             Op::RecvWait { timeout, retry } => {
                 let t = reg!(p, timeout);
@@ -546,7 +545,6 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     Ok(Wait::Retry) => pc = retry.at(),
                     Ok(Wait::TimedOut) => {
                         p.mailbox.cursor = 0;
-                        p.mailbox.mark = None;
                     }
                     Ok(Wait::Block) => {
                         // Resume at this RecvWait, which looks again.
@@ -559,7 +557,23 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
             }
             Op::RecvMark => {
-                p.mailbox.mark = Some(p.mailbox.queue.len());
+                p.mailbox.mark_pos = Some(p.mailbox.queue.len());
+            }
+            Op::RecvMarkBind { src } => {
+                if let (Some(key), Some(pos)) = (Mailbox::mark_key(reg!(p, src)), p.mailbox.mark_pos) {
+                    let marks = &mut p.mailbox.marks;
+                    if marks.len() >= MAX_RECEIVE_MARKS {
+                        marks.remove(0);
+                    }
+                    marks.push((key, pos));
+                }
+            }
+            Op::RecvFromMark { src } => {
+                if let Some(key) = Mailbox::mark_key(reg!(p, src)) {
+                    if let Some(&(_, pos)) = p.mailbox.marks.iter().rev().find(|(k, _)| *k == key) {
+                        p.mailbox.cursor = pos.min(p.mailbox.queue.len());
+                    }
+                }
             }
 
             Op::BsStartMatch { dst, src, fail } => match bits::start_match(p, reg!(p, src)) {
