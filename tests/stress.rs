@@ -127,3 +127,9 @@ fn link_tree_kill() {
 fn fairness() {
     check("fairness", &["1000"]);
 }
+/// Random spawns, links, monitors, exits, kills and message storms for a
+/// bounded time: every monitor fires exactly once, nothing is left.
+#[test]
+fn chaos() {
+    check("chaos", &[if full() { "20" } else { "5" }]);
+}

@@ -32,8 +32,11 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
     if let Some(t) = p.wait_timer.take() {
         vm.timers.cancel(t);
     }
-    // 1.
-    let late = h.close();
+    // 1. Signals taken from the inbox but not handled (those behind the
+    // exit signal that killed it, see `inbox::take_signals`) count as late
+    // too: dropping them lost links and monitors (no 'EXIT', no 'DOWN').
+    let mut late = std::mem::take(&mut p.signals);
+    late.extend(h.close());
     for s in late {
         match s {
             Signal::Link { from } => {
@@ -42,8 +45,8 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
                 }
             }
             Signal::Unlink { from } => p.links.retain(|&l| l != from),
-            Signal::Monitor { from, reference } => p.monitored_by.push((reference, from)),
-            Signal::Demonitor { reference } => p.monitored_by.retain(|&(r, _)| r != reference),
+            Signal::Monitor { from, reference, name } => p.monitored_by.push((reference, from, name)),
+            Signal::Demonitor { reference } => p.monitored_by.retain(|&(r, _, _)| r != reference),
             _ => {}
         }
     }
@@ -51,16 +54,15 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
     for &l in &p.links {
         vm.signal(l, Signal::Exit { from: p.pid, reason: Payload::copy_of(reason), linked: true });
     }
-    for &(r, watcher) in &p.monitored_by {
+    let watchers = std::mem::take(&mut p.monitored_by);
+    for (r, watcher, name) in watchers {
         let rt = p.heap.reference(r);
-        let down = p.heap.tuple(&[
-            Term::atom(atom::DOWN),
-            rt,
-            Term::atom(atom::PROCESS),
-            Term::pid(p.pid),
-            reason,
-        ]);
-        vm.signal(watcher, Signal::Message(Payload::copy_of(down)));
+        let who = match name {
+            Some(n) => p.heap.tuple(&[Term::atom(n), Term::atom(atom::atom("nonode@nohost"))]),
+            None => Term::pid(p.pid),
+        };
+        let down = p.heap.tuple(&[Term::atom(atom::DOWN), rt, Term::atom(atom::PROCESS), who, reason]);
+        vm.signal(watcher, Signal::Down { reference: r, message: Payload::copy_of(down) });
     }
     // Monitors this process held: tell the targets to forget them.
     for &(r, target) in &p.monitors {
