@@ -121,8 +121,9 @@ fn lex_error_diagnostic(error: LexError, input: &str, base: usize, range: std::o
         LexError::At { start, end, message, label, .. } => {
             Diagnostic::error(Span::new(base + start, base + end), message).with_label(label)
         }
-        LexError::Whole { message, .. } => {
-            Diagnostic::error(Span::new(base + range.start, base + range.end), message).with_label("invalid number")
+        LexError::Whole { message, placeholder } => {
+            let label = if matches!(placeholder, Some(Tok::Atom(_))) { "this atom" } else { "invalid number" };
+            Diagnostic::error(Span::new(base + range.start, base + range.end), message).with_label(label)
         }
     }
 }
@@ -238,9 +239,26 @@ pub(super) fn lex_string(lex: &mut Lexer<Tok>) -> Result<Vec<u32>, LexError> {
     scan_quoted(lex, '"', "string", Tok::String(Vec::new()))
 }
 
+/// Erlang's limit on the length of an atom, in characters.
+const MAX_ATOM_CHARS: usize = 255;
+
+pub(super) fn lex_bare_atom(lex: &mut Lexer<Tok>) -> Result<String, LexError> {
+    check_atom_length(lex.slice().to_string())
+}
+
 pub(super) fn lex_quoted_atom(lex: &mut Lexer<Tok>) -> Result<String, LexError> {
     let codes = scan_quoted(lex, '\'', "quoted atom", Tok::Atom(String::new()))?;
-    Ok(codes.into_iter().map(|c| char::from_u32(c).unwrap_or('\u{FFFD}')).collect())
+    check_atom_length(codes.into_iter().map(|c| char::from_u32(c).unwrap_or('\u{FFFD}')).collect())
+}
+
+fn check_atom_length(atom: String) -> Result<String, LexError> {
+    if atom.chars().count() > MAX_ATOM_CHARS {
+        return Err(LexError::Whole {
+            message: format!("atom too long: atoms have at most {} characters", MAX_ATOM_CHARS),
+            placeholder: Some(Tok::Atom(String::new())),
+        });
+    }
+    Ok(atom)
 }
 
 /// Scans up to and including the closing `quote`, decoding escapes. On a bad

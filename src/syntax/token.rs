@@ -9,14 +9,14 @@
 use logos::Logos;
 use std::fmt;
 
-use super::lexer::{lex_char, lex_number, lex_quoted_atom, lex_string, LexError};
+use super::lexer::{lex_bare_atom, lex_char, lex_number, lex_quoted_atom, lex_string, LexError};
 
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error = LexError)]
 #[logos(skip r"[ \t\r\n\f\v\x{A0}]+")]
 #[logos(skip r"%[^\n]*")]
 pub enum Tok {
-    #[regex(r"[a-zß-öø-ÿ][a-zA-Z0-9_@ß-öø-ÿÀ-ÖØ-Þ]*", |lex| lex.slice().to_string())]
+    #[regex(r"[a-zß-öø-ÿ][a-zA-Z0-9_@ß-öø-ÿÀ-ÖØ-Þ]*", lex_bare_atom)]
     #[token("'", lex_quoted_atom)]
     Atom(String),
     #[regex(r"[A-Z_À-ÖØ-Þ][a-zA-Z0-9_@ß-öø-ÿÀ-ÖØ-Þ]*", |lex| lex.slice().to_string())]
