@@ -127,6 +127,7 @@ fn link_tree_kill() {
 fn fairness() {
     check("fairness", &["1000"]);
 }
+
 /// Random spawns, links, monitors, exits, kills and message storms for a
 /// bounded time: every monitor fires exactly once, nothing is left.
 #[test]
