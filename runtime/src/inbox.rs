@@ -42,8 +42,15 @@ fn handle(p: &mut Process, s: Signal) {
             }
         }
         Signal::Unlink { from } => p.links.retain(|&l| l != from),
-        Signal::Monitor { from, reference } => p.monitored_by.push((reference, from)),
-        Signal::Demonitor { reference } => p.monitored_by.retain(|&(r, _)| r != reference),
+        Signal::Monitor { from, reference, name } => p.monitored_by.push((reference, from, name)),
+        Signal::Demonitor { reference } => p.monitored_by.retain(|&(r, _, _)| r != reference),
+        Signal::Down { reference, message } => {
+            let had = p.monitors.iter().position(|&(r, _)| r == reference);
+            if let Some(i) = had {
+                p.monitors.remove(i);
+                p.mailbox.queue.push_back(Message { term: message.term, fragment: Some(message.fragment) });
+            }
+        }
         Signal::Timeout { seq } => {
             if p.wait_timer == Some(seq) {
                 p.timed_out = true;

@@ -91,8 +91,11 @@ pub struct Process {
     pub links: Vec<u64>,
     /// Monitors this process holds: (reference number, monitored pid).
     pub monitors: Vec<(u64, u64)>,
-    /// Monitors on this process: (reference number, watching pid).
-    pub monitored_by: Vec<(u64, u64)>,
+    /// Monitors on this process: (reference number, watching pid, the
+    /// registered name it was monitored by, if any).
+    pub monitored_by: Vec<(u64, u64, Option<crate::atom::Atom>)>,
+    /// `process_flag(priority, P)`: kept and reported; scheduling ignores it.
+    pub priority: crate::atom::Atom,
     pub trap_exit: bool,
     /// The timer of the receive this process waits in, if it has one.
     pub wait_timer: Option<u64>,
@@ -155,6 +158,7 @@ impl Process {
             pending_exit: None,
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
             max_heap_words: 0,
+            priority: crate::atom::atom("normal"),
         }
     }
 

@@ -62,8 +62,12 @@ pub enum Signal {
     Exit { from: u64, reason: Payload, linked: bool },
     Link { from: u64 },
     Unlink { from: u64 },
-    /// `from` monitors the receiver with reference number `reference`.
-    Monitor { from: u64, reference: u64 },
+    /// `from` monitors the receiver with reference number `reference`;
+    /// `name`: monitored by registered name (the 'DOWN' then says `{Name, Node}`).
+    Monitor { from: u64, reference: u64, name: Option<crate::atom::Atom> },
+    /// A monitored process died: the receiver gets the 'DOWN' message and
+    /// forgets the monitor.
+    Down { reference: u64, message: Payload },
     Demonitor { reference: u64 },
     /// The timer of a `receive ... after` fired; `seq` tells which wait.
     Timeout { seq: u64 },

@@ -31,10 +31,11 @@ pub struct SpawnOpts {
 /// Function indices in the boot module.
 const APPLY_FUN: u32 = 0;
 const APPLY_MFA: u32 = 1;
+const HIBERNATE: u32 = 2;
 
 /// The boot module `'$act_boot'`: `apply_fun/1` calls its argument,
 /// `apply_mfa/3` applies M:F to Args. Every spawned process starts in one.
-fn boot_module(vm: &Vm) -> &'static Module {
+pub fn boot_module(vm: &Vm) -> &'static Module {
     let name = atom::atom("$act_boot");
     if let Some(i) = vm.module_index(name) {
         return vm.module_ref(i);
@@ -51,6 +52,23 @@ fn boot_module(vm: &Vm) -> &'static Module {
     };
     m.functions.push(f("apply_fun", 1, 2, vec![Op::Move { dst: 1, src: 0 }, Op::TailCallFun { base: 1, arity: 0 }]));
     m.functions.push(f("apply_mfa", 3, 3, vec![Op::ApplyList { base: 0 }, Op::Return { src: 0 }]));
+    // hibernate(M, F, A): wait for a message (without taking it), then
+    // apply. R3 receives the peeked message, R4 is the infinite timeout.
+    use crate::opcode::Label;
+    m.functions.push(f(
+        "hibernate",
+        3,
+        5,
+        vec![
+            Op::LoadConst { dst: 4, value: Term::NONE },
+            Op::RecvPeek { dst: 3, wait: Label(3) },
+            Op::Jump { target: Label(4) },
+            Op::RecvWait { timeout: 4, retry: Label(1) },
+            Op::ApplyList { base: 0 },
+            Op::Return { src: 0 },
+        ],
+    ));
+    m.exports.insert((atom::atom("hibernate"), 3), HIBERNATE);
     let i = vm.add_module(m);
     vm.module_ref(i)
 }
@@ -64,7 +82,7 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
     let mut child = Box::new(Process::new(vm.clone(), pid));
     let pos = match entry {
         Entry::Fun(f) => {
-            if !f.is_function() {
+            if !f.is_function() || crate::bif::types::fun_arity(parent, f) != Some(0) {
                 return Err(Exception::badarg());
             }
             child.regs = vec![crate::copy::copy_to_heap(&mut child.heap, f), Term::NIL];
@@ -91,7 +109,7 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
     let mut mref = None;
     if opts.monitor {
         let r = vm.make_ref_id();
-        child.monitored_by.push((r, parent.pid));
+        child.monitored_by.push((r, parent.pid, None));
         parent.monitors.push((r, pid));
         mref = Some(r);
     }

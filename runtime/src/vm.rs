@@ -187,11 +187,15 @@ impl Vm {
                 let reason = Payload::copy_of(Term::atom(atom::NOPROC));
                 self.signal_quiet(from, Signal::Exit { from: pid, reason, linked: true });
             }
-            Signal::Monitor { from, reference } => {
+            Signal::Monitor { from, reference, name } => {
                 let mut h = crate::heap::Heap::new();
                 let r = h.reference(reference);
-                let down = h.tuple(&[Term::atom(atom::DOWN), r, Term::atom(atom::PROCESS), Term::pid(pid), Term::atom(atom::NOPROC)]);
-                self.signal_quiet(from, Signal::Message(Payload::copy_of(down)));
+                let who = match name {
+                    Some(n) => h.tuple(&[Term::atom(n), Term::atom(atom::atom("nonode@nohost"))]),
+                    None => Term::pid(pid),
+                };
+                let down = h.tuple(&[Term::atom(atom::DOWN), r, Term::atom(atom::PROCESS), who, Term::atom(atom::NOPROC)]);
+                self.signal_quiet(from, Signal::Down { reference, message: Payload::copy_of(down) });
             }
             _ => {}
         }

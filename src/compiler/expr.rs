@@ -328,6 +328,15 @@ impl FnCompiler<'_, '_> {
                         self.emit(Op::MakeFun { dst, lambda: li, base, n: 0 });
                         self.release(base as u32);
                     }
+                    None if is_auto_imported(name, *arity) => {
+                        // `fun is_atom/1`: the BIF, as `fun erlang:is_atom/1`.
+                        let t = self.m.module.literals.export_fun(
+                            Term::atom(atom::ERLANG),
+                            Term::atom(atom::atom(name)),
+                            *arity as usize,
+                        );
+                        self.load(dst, t);
+                    }
                     None => self.m.error(*span, format!("function {name}/{arity} undefined")),
                 }
                 self.finish_value(dst, tail)
@@ -561,6 +570,16 @@ impl FnCompiler<'_, '_> {
         if m == "erlang" && f == "apply" && (arity == 2 || arity == 3) {
             let local = CallTarget::Local("apply".into(), span);
             return self.call(&local, args, span, dst, tail);
+        }
+        if m == "erlang" && f == "hibernate" && arity == 3 && !self.no_tail {
+            // hibernate never returns: the process continues in M:F(A) once
+            // a message arrives, with its stack discarded (a tail call).
+            let base = self.args_into_temps(args);
+            self.at(span);
+            let import = self.m.module.import(atom::atom("$act_boot"), atom::atom("hibernate"), 3);
+            self.emit(Op::TailCallExt { import, base, arity });
+            self.release(base as u32);
+            return;
         }
         let base = self.args_into_temps(args);
         self.at(span);
@@ -1067,6 +1086,6 @@ pub fn is_auto_imported(name: &str, arity: u32) -> bool {
             | ("spawn_opt", 3) | ("spawn_opt", 4) | ("spawn_opt", 5) | ("split_binary", 2) | ("statistics", 1)
             | ("term_to_binary", 1) | ("term_to_binary", 2) | ("throw", 1) | ("time", 0) | ("tl", 1) | ("trunc", 1)
             | ("tuple_size", 1) | ("tuple_to_list", 1) | ("unlink", 1) | ("unregister", 1) | ("whereis", 1)
-            | ("date", 0) | ("integer_to_list", 3) | ("send", 2) | ("is_function", 3)
+            | ("date", 0) | ("integer_to_list", 3) | ("send", 2) | ("is_function", 3) | ("hibernate", 3)
     )
 }

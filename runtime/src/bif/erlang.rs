@@ -422,7 +422,7 @@ fn epoch() -> &'static std::time::Instant {
 /// time is negative at start on 64-bit (it starts near -2^59 ns... no:
 /// ERTS_MONOTONIC_BEGIN); we start from a large negative offset too so that
 /// programs do not rely on its sign.
-fn monotonic_ns() -> i64 {
+pub(crate) fn monotonic_ns() -> i64 {
     const OFFSET: i64 = -576_460_751_000_000_000;
     OFFSET + epoch().elapsed().as_nanos() as i64
 }

@@ -164,15 +164,15 @@ fn destination(p: &Process, to: Term) -> Result<Option<u64>, Exception> {
     if let Some(pid) = to.as_pid() {
         return Ok(Some(pid));
     }
-    let name = if let Some(a) = to.as_atom() {
-        a
-    } else if let Some(t) = to.as_tuple().filter(|t| t.len() == 2 && t[0].is_atom() && t[1].is_atom()) {
-        t[0].as_atom().unwrap_or(atom::UNDEFINED)
-    } else {
-        return Err(Exception::badarg());
-    };
-    match p.vm.registry.whereis(name) {
-        Some(pid) => Ok(Some(pid)),
+    if let Some(name) = to.as_atom() {
+        return match p.vm.registry.whereis(name) {
+            Some(pid) => Ok(Some(pid)),
+            None => Err(Exception::badarg()),
+        };
+    }
+    // `{Name, Node}`: an unregistered name drops the message (OTP).
+    match to.as_tuple().filter(|t| t.len() == 2 && t[0].is_atom() && t[1].is_atom()) {
+        Some(t) => Ok(t[0].as_atom().and_then(|n| p.vm.registry.whereis(n))),
         None => Err(Exception::badarg()),
     }
 }
@@ -254,9 +254,11 @@ fn monitor(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let r = p.vm.make_ref_id();
     let rt = p.heap.reference(r);
+    let mut by_name = None;
     let target = if let Some(pid) = a[1].as_pid() {
         Some(pid)
     } else if let Some(name) = a[1].as_atom().or_else(|| a[1].as_tuple().filter(|t| t.len() == 2).and_then(|t| t[0].as_atom())) {
+        by_name = Some(name);
         match p.vm.registry.whereis(name) {
             Some(pid) => Some(pid),
             None => {
@@ -264,7 +266,8 @@ fn monitor(p: &mut Process, a: &[Term]) -> BifResult {
                 let node = Term::atom(atom::atom("nonode@nohost"));
                 let who = p.heap.tuple(&[Term::atom(name), node]);
                 let down = p.heap.tuple(&[Term::atom(atom::DOWN), rt, Term::atom(atom::PROCESS), who, Term::atom(atom::NOPROC)]);
-                send_message(p, p.pid, down);
+                let m = Payload::copy_of(down);
+                p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment) });
                 return Ok(rt);
             }
         }
@@ -276,7 +279,7 @@ fn monitor(p: &mut Process, a: &[Term]) -> BifResult {
         return Ok(rt);
     }
     p.monitors.push((r, pid));
-    p.vm.clone().signal(pid, Signal::Monitor { from: p.pid, reference: r });
+    p.vm.clone().signal(pid, Signal::Monitor { from: p.pid, reference: r, name: by_name });
     Ok(rt)
 }
 
@@ -285,17 +288,19 @@ fn demonitor_ref(p: &mut Process, r: Term, flush: bool) -> Result<bool, Exceptio
         return Err(Exception::badarg());
     }
     let id = r.word(1);
+    // A 'DOWN' already on its way ends the monitor: take pending signals
+    // first so `[info]` reports whether the monitor was still active.
+    if let Some(reason) = crate::inbox::take_signals(p) {
+        p.pending_exit = Some(reason);
+        p.budget = 0;
+    }
     let found = p.monitors.iter().position(|&(x, _)| x == id);
     if let Some(i) = found {
         let (_, target) = p.monitors.remove(i);
         p.vm.clone().signal_quiet(target, Signal::Demonitor { reference: id });
     }
     if flush {
-        // Take what has arrived, then drop 'DOWN' messages for this monitor.
-        if let Some(reason) = crate::inbox::take_signals(p) {
-            p.pending_exit = Some(reason);
-            p.budget = 0;
-        }
+        // Drop 'DOWN' messages for this monitor.
         p.mailbox.queue.retain(|m| {
             !m.term.as_tuple().map(|t| t.len() == 5 && t[0].is_atom_eq(atom::DOWN) && t[1].is_ref() && t[1].word(1) == id).unwrap_or(false)
         });
@@ -363,7 +368,12 @@ fn process_flag(p: &mut Process, a: &[Term]) -> BifResult {
             p.max_heap_words = max_heap_value(a[1])?;
             Ok(Term::small(old as i64))
         }
-        "priority" => Ok(Term::atom(atom::atom("normal"))),
+        "priority" => {
+            let v = a[1].as_atom().filter(|v| matches!(&*v.name(), "low" | "normal" | "high" | "max")).ok_or_else(Exception::badarg)?;
+            let old = p.priority;
+            p.priority = v;
+            Ok(Term::atom(old))
+        }
         "message_queue_data" => Ok(Term::atom(atom::atom("on_heap"))),
         _ => Err(Exception::badarg()),
     }
@@ -478,8 +488,16 @@ fn info_list(p: &mut Process, pid_t: Term, items: Term, _all: bool) -> BifResult
         }
         std::thread::sleep(Duration::from_micros(50));
     }
-    let Some(body) = body else { return Ok(Term::atom(atom::UNDEFINED)) };
-    let Some(other) = body.as_ref() else { return Ok(Term::atom(atom::UNDEFINED)) };
+    let Some(mut body) = body else { return Ok(Term::atom(atom::UNDEFINED)) };
+    let Some(other) = body.as_mut() else { return Ok(Term::atom(atom::UNDEFINED)) };
+    // OTP orders process_info after the signals the caller sent before it:
+    // move the target's pending signals in first (it is not running: we
+    // hold its lock). An exit signal among them must still take effect, so
+    // the target is woken to die.
+    if crate::inbox::take_signals(other).is_some() && h.wake() {
+        let h2 = h.clone();
+        p.vm.sched().schedule(h2, false);
+    }
     let _ = status;
     let snap = Snapshot::of(other, false);
     let mut vals = Vec::new();
@@ -500,8 +518,9 @@ struct Snapshot {
     inbox_pending: bool,
     links: Vec<u64>,
     monitors: Vec<(u64, u64)>,
-    monitored_by: Vec<(u64, u64)>,
+    monitored_by: Vec<(u64, u64, Option<Atom>)>,
     state: Option<u8>,
+    priority: Atom,
     heap_words: usize,
     stack_words: usize,
     reductions: u64,
@@ -522,6 +541,7 @@ impl Snapshot {
             links: q.links.clone(),
             monitors: q.monitors.clone(),
             monitored_by: q.monitored_by.clone(),
+            priority: q.priority,
             state: q.handle.as_ref().map(|h| h.state.load(Ordering::Acquire)),
             heap_words: q.heap.size_words(),
             stack_words: q.regs.len(),
@@ -563,7 +583,7 @@ fn info_item(p: &mut Process, q: &Snapshot, item: Atom) -> BifResult {
             p.heap.list(&l)
         }
         "monitored_by" => {
-            let l: Vec<Term> = q.monitored_by.iter().map(|&(_, x)| Term::pid(x)).collect();
+            let l: Vec<Term> = q.monitored_by.iter().map(|&(_, x, _)| Term::pid(x)).collect();
             p.heap.list(&l)
         }
         "status" => {
@@ -588,7 +608,7 @@ fn info_item(p: &mut Process, q: &Snapshot, item: Atom) -> BifResult {
         "memory" => Term::small((q.heap_words * 8 + q.stack_words * 8 + std::mem::size_of::<Process>()) as i64),
         "reductions" => Term::small(q.reductions as i64),
         "trap_exit" => Term::bool(q.trap_exit),
-        "priority" => Term::atom(atom::atom("normal")),
+        "priority" => Term::atom(q.priority),
         "error_handler" => Term::atom(atom::atom("error_handler")),
         "group_leader" => Term::pid(GROUP_LEADER),
         "suspending" | "garbage_collection" => Term::NIL,
@@ -656,11 +676,32 @@ fn send_after(p: &mut Process, a: &[Term]) -> BifResult {
 fn start_timer(p: &mut Process, a: &[Term]) -> BifResult {
     start(p, a[0], a[1], a[2], true)
 }
+/// `[{abs, true}]` makes the time an absolute monotonic time in ms.
+fn timer_time(a: &[Term]) -> Result<Term, Exception> {
+    let mut abs = false;
+    let mut t = a[3];
+    while let Some((h, tl)) = t.as_cons() {
+        t = tl;
+        match h.as_tuple().filter(|e| e.len() == 2 && e[0].is_atom_eq(atom::atom("abs"))) {
+            Some(e) => abs = e[1].is_atom_eq(atom::TRUE),
+            None => return Err(Exception::badarg()),
+        }
+    }
+    if !abs {
+        return Ok(a[0]);
+    }
+    let at = a[0].as_small().ok_or_else(Exception::badarg)?;
+    let now_ms = super::erlang::monotonic_ns().div_euclid(1_000_000);
+    Ok(Term::small((at - now_ms).max(0)))
+}
+
 fn send_after4(p: &mut Process, a: &[Term]) -> BifResult {
-    start(p, a[0], a[1], a[2], false)
+    let t = timer_time(a)?;
+    start(p, t, a[1], a[2], false)
 }
 fn start_timer4(p: &mut Process, a: &[Term]) -> BifResult {
-    start(p, a[0], a[1], a[2], true)
+    let t = timer_time(a)?;
+    start(p, t, a[1], a[2], true)
 }
 
 fn timer_id(t: Term) -> Result<u64, Exception> {

@@ -78,6 +78,7 @@ pub fn run_main(vm: &Arc<Vm>, module: atom::Atom, args: &[String], schedulers: u
             None => return Err(format!("{} has no function main/1", m.file)),
         },
     };
+    crate::spawn::boot_module(vm);
     let sched = crate::scheduler::Scheduler::new(schedulers);
     let _ = vm.scheduler.set(sched.clone());
     let pid = vm.make_pid();
@@ -654,8 +655,7 @@ fn receive_wait(p: &mut Process, timeout: Term) -> Result<Wait, Exception> {
             Ok(Wait::Block)
         }
         _ => {
-            let r = p.heap.tuple(&[Term::atom(atom::atom("timeout_value")), timeout]);
-            Err(Exception::error(r))
+            Err(Exception::error(Term::atom(atom::atom("timeout_value"))))
         }
     }
 }
