@@ -60,6 +60,18 @@ impl Exception {
     pub fn badarith() -> Exception {
         Exception::error(Term::atom(atom::BADARITH))
     }
+    /// Not an error: a BIF asks to block. The calling process waits (its
+    /// instruction is run again when it is woken), so the BIF must first
+    /// have arranged for a wake-up (a `Signal::Wake` from whoever unblocks
+    /// it, or a timer), and must keep what it needs to resume in the process.
+    pub fn wait() -> Exception {
+        Exception { class: Class::Error, reason: Term::NONE, args: Term::NONE, trace: Term::NONE }
+    }
+
+    pub fn is_wait(&self) -> bool {
+        self.reason.is_none()
+    }
+
     pub fn system_limit() -> Exception {
         Exception::error(Term::atom(atom::SYSTEM_LIMIT))
     }

@@ -51,6 +51,7 @@ fn handle(p: &mut Process, s: Signal) {
                 p.mailbox.queue.push_back(Message { term: message.term, fragment: Some(message.fragment) });
             }
         }
+        Signal::Wake => {}
         Signal::Timeout { seq } => {
             if p.wait_timer == Some(seq) {
                 p.timed_out = true;

@@ -71,6 +71,9 @@ pub enum Signal {
     Demonitor { reference: u64 },
     /// The timer of a `receive ... after` fired; `seq` tells which wait.
     Timeout { seq: u64 },
+    /// Run again: whatever a blocked BIF waited for may have happened
+    /// (see `Exception::wait`).
+    Wake,
 }
 
 struct Inbox {

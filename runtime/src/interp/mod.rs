@@ -159,6 +159,12 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             ($e:expr) => {{
                 let exc: Exception = $e;
                 pos.pc = (pc - 1) as u32;
+                if exc.is_wait() {
+                    // A BIF reached through a remote call or apply blocked:
+                    // the call instruction runs again when woken.
+                    p.pos = Some(pos);
+                    return Flow::Wait;
+                }
                 match raise::unwind(p, &mut pos, exc) {
                     Ok(()) => {
                         code = &pos.code().code;
@@ -459,6 +465,12 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 };
                 match (crate::bif::get(bif).f)(p, args) {
                     Ok(v) => reg!(p, dst) = v,
+                    Err(e) if e.is_wait() => {
+                        // Blocked: run this instruction again when woken.
+                        pos.pc = (pc - 1) as u32;
+                        p.pos = Some(pos);
+                        return Flow::Wait;
+                    }
                     Err(_) if fail != Label::NONE => pc = fail.at(),
                     Err(mut e) => {
                         let b = crate::bif::get(bif);
