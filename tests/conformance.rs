@@ -28,9 +28,10 @@ use std::time::{Duration, Instant};
 /// Per-program time limit. Normally a program takes well under a second
 /// and the slowest a few seconds on a 2-core machine; 60 s leaves room for a
 /// loaded CI machine while a hung program still fails the run instead of
-/// stalling it. Under `ACT_GC_STRESS=1` every call collects, which makes
-/// the allocation-heavy benchmarks (`programs/fannkuch`) take over a minute,
-/// so the limit is five times larger (kept well inside CI's 20 minutes).
+/// stalling it. Under `ACT_GC_STRESS=1` safe points collect far more often
+/// (an early, every-call version made `programs/fannkuch` take over a
+/// minute), so the limit is five times larger, still well inside CI's 20
+/// minutes.
 /// `ACT_TEST_TIMEOUT=SECONDS` overrides both.
 fn time_limit() -> Duration {
     let from_env = std::env::var("ACT_TEST_TIMEOUT").ok().and_then(|s| s.parse().ok());
