@@ -119,7 +119,7 @@ pub fn compile_module(ast: &ast::Module, opts: &Options) -> Result<Module, Vec<D
                 let mut out = Vec::new();
                 for fd in fields {
                     if seen.contains(&fd.name.as_str()) {
-                        cx.error(fd.span, format!("field {} is already defined in record {rn}", fd.name));
+                        cx.error(fd.span, format!("field {} already defined in record {rn}", fd.name));
                         continue;
                     }
                     seen.push(&fd.name);

@@ -1,0 +1,2 @@
+check
+ce_export_undef.act

@@ -1,0 +1,2 @@
+check
+ce_fun_arity.act

@@ -1,0 +1,2 @@
+check
+ce_illegal_guard.act

@@ -1,0 +1,2 @@
+check
+ce_record_field_undef.act

@@ -1,0 +1,2 @@
+check
+ce_undef_local.act

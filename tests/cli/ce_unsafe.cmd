@@ -1,0 +1,2 @@
+check
+ce_unsafe.act
