@@ -36,7 +36,7 @@ impl Label {
 }
 
 /// The version of this instruction set; bump it when an opcode changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ArithOp {
@@ -223,6 +223,9 @@ opcodes! {
 
     /// R[dst] := R[a] op R[b]; raises badarith
     Arith { op: ArithOp, dst: Reg, a: Reg, b: Reg };
+    /// R[dst] := R[a] op imm (`N - 1`, `Acc + 1`: saves the LoadConst of
+    /// the literal, two of fib's twelve instructions per call)
+    ArithImm { op: ArithOp, dst: Reg, a: Reg, imm: i64 };
     /// R[dst] := -R[src] (unary minus); `neg` false means unary plus (a number check)
     Negate { dst: Reg, src: Reg, neg: bool };
     /// R[dst] := bnot R[src]

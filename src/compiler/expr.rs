@@ -256,6 +256,16 @@ impl FnCompiler<'_, '_> {
                 self.release(mark);
                 self.finish_value(dst, tail)
             }
+            Expr::Binary2(op @ (BinOp::Add | BinOp::Sub), a, b, s) if small_literal(b).is_some() => {
+                let mark = self.mark();
+                let ra = self.operand(a);
+                self.at(*s);
+                let aop = arith_op(*op).expect("+ and - are arithmetic");
+                let imm = small_literal(b).expect("checked by the guard");
+                self.emit(Op::ArithImm { op: aop, dst, a: ra, imm });
+                self.release(mark);
+                self.finish_value(dst, tail)
+            }
             Expr::Binary2(op, a, b, s) => {
                 let mark = self.mark();
                 let ra = self.operand(a);
@@ -1088,4 +1098,13 @@ pub fn is_auto_imported(name: &str, arity: u32) -> bool {
             | ("tuple_size", 1) | ("tuple_to_list", 1) | ("unlink", 1) | ("unregister", 1) | ("whereis", 1)
             | ("date", 0) | ("integer_to_list", 3) | ("send", 2) | ("is_function", 3) | ("hibernate", 3)
     )
+}
+
+/// The value of an integer literal small enough for `ArithImm` (a small
+/// integer term, with room for the result's overflow check).
+fn small_literal(e: &Expr) -> Option<i64> {
+    match e {
+        Expr::Integer(v, _) if (-(1i64 << 40)..(1i64 << 40)).contains(v) => Some(*v),
+        _ => None,
+    }
 }

@@ -215,6 +215,21 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
                 reg!(p, dst) = try_!(crate::number::arith(&mut p.heap, op, x, y));
             }
+            Op::ArithImm { op, dst, a, imm } => {
+                let x = reg!(p, a);
+                if let Some(i) = x.as_small() {
+                    let r = match op {
+                        ArithOp::Add => Term::small_checked(i + imm),
+                        ArithOp::Sub => Term::small_checked(i - imm),
+                        _ => None,
+                    };
+                    if let Some(r) = r {
+                        reg!(p, dst) = r;
+                        continue;
+                    }
+                }
+                reg!(p, dst) = try_!(crate::number::arith(&mut p.heap, op, x, Term::small(imm)));
+            }
             Op::Negate { dst, src, neg } => {
                 let x = reg!(p, src);
                 reg!(p, dst) = if neg {
