@@ -151,7 +151,10 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
     let mut code: &'static [Op] = &pos.code().code;
     let mut pc = pos.pc as usize;
     loop {
-        let op = code[pc];
+        // Borrow the instruction and copy out only the operands the arm
+        // binds: `let op = code[pc]` copied all 32 bytes of every `Op`
+        // first (fib(30) under callgrind: 440M of 1,359M instructions).
+        let op: &Op = &code[pc];
         pc += 1;
         // `fail!(e)` raises `e` from the current instruction: unwinds to the
         // innermost handler or returns it to the caller of `execute`.
@@ -196,7 +199,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 continue;
             }};
         }
-        match op {
+        match *op {
             Op::Move { dst, src } => reg!(p, dst) = reg!(p, src),
             Op::LoadConst { dst, value } => reg!(p, dst) = value,
 
