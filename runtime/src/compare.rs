@@ -92,6 +92,8 @@ fn class(t: Term) -> Class {
         Subtag::Fun | Subtag::Export => Class::Fun,
         Subtag::HeapBin | Subtag::RefcBin | Subtag::SubBin | Subtag::MatchCtx => Class::Bitstring,
         Subtag::Map => Class::Map,
+        // Channels sort where ports would (between funs and pids), by number.
+        Subtag::Chan => Class::Port,
     }
 }
 
@@ -141,7 +143,8 @@ fn compare_one(a: Term, b: Term, exact: bool, stack: &mut Vec<(Term, Term, bool)
         }
         Class::Reference => a.word(1).cmp(&b.word(1)),
         Class::Pid => a.as_pid().cmp(&b.as_pid()),
-        Class::Port | Class::Nil => Ordering::Equal,
+        Class::Port => crate::chan::id_of(a).cmp(&crate::chan::id_of(b)),
+        Class::Nil => Ordering::Equal,
         Class::Fun => compare_funs(a, b, exact, stack),
         Class::Tuple => {
             let (x, y) = (a.as_tuple().unwrap(), b.as_tuple().unwrap());

@@ -104,7 +104,7 @@ unsafe fn shallow(dst: *mut u64, top: &mut usize, t: Term, off_heap: &mut Vec<Te
             std::ptr::copy_nonoverlapping(t.ptr(), q, n);
             *top += n;
             let new = Term::boxed(q);
-            if header_subtag(h) == Subtag::RefcBin {
+            if matches!(header_subtag(h), Subtag::RefcBin | Subtag::Chan) {
                 crate::offheap::retain(new);
                 off_heap.push(new);
             }

@@ -194,6 +194,8 @@ pub(crate) fn term_words(h: u64) -> (usize, usize) {
         Subtag::SubBin => (3, 1),
         Subtag::Map => (2, size - 1),
         Subtag::MatchCtx => (1, 1),
+        // Word 1 is a pointer to off-heap data, not a term.
+        Subtag::Chan => (1, 0),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod atom;
 pub mod bif;
 pub mod binary;
 pub mod bitbuilder;
+pub mod chan;
 pub mod clock;
 pub mod compare;
 pub mod copy;

@@ -24,6 +24,10 @@ pub fn release(t: Term) {
             // because the object is dead (or its heap is being dropped).
             unsafe { drop(Arc::from_raw(t.word(2) as *const RefcBytes)) }
         }
+        Some(Subtag::Chan) => {
+            // SAFETY: as for RefcBin; word 1 of a Chan came from Arc::into_raw.
+            unsafe { drop(Arc::from_raw(t.word(1) as *const crate::chan::Chan)) }
+        }
         _ => {}
     }
 }
@@ -36,6 +40,10 @@ pub fn retain(t: Term) {
             // SAFETY: the pointer came from Arc::into_raw and is alive (the
             // object `t` holds a count).
             unsafe { Arc::increment_strong_count(t.word(2) as *const RefcBytes) }
+        }
+        Some(Subtag::Chan) => {
+            // SAFETY: as for RefcBin.
+            unsafe { Arc::increment_strong_count(t.word(1) as *const crate::chan::Chan) }
         }
         _ => {}
     }

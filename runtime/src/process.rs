@@ -106,6 +106,8 @@ pub struct Process {
     pub initial_call: (crate::atom::Atom, crate::atom::Atom, u32),
     /// `{max_heap_size, Words}`: 0 = no limit.
     pub max_heap_words: usize,
+    /// The channel operation this process is blocked in (`bif/chan.rs`).
+    pub chan_wait: Option<Box<crate::chan::Pending>>,
     /// `gc::stress_enabled()`, read once at spawn: every call checks it, and
     /// the field is a plain load where the `OnceLock` is an atomic load and
     /// a branch (fib(30): 1.6M checks).
@@ -162,6 +164,7 @@ impl Process {
             pending_exit: None,
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
             max_heap_words: 0,
+            chan_wait: None,
             priority: crate::atom::atom("normal"),
             gc_stress: crate::gc::stress_enabled(),
         }

@@ -80,6 +80,9 @@ pub enum Subtag {
     /// A binary-match cursor (never visible to programs): word 1 = the
     /// binary being matched, word 2 = current offset in bits, word 3 = end in bits.
     MatchCtx = 11,
+    /// A channel (`chan:new/0..2`): size = 1, word 1 = `*const chan::Chan`
+    /// from `Arc::into_raw` (one strong count held by this object, like RefcBin).
+    Chan = 12,
 }
 
 impl Subtag {
@@ -97,6 +100,7 @@ impl Subtag {
             9 => Subtag::SubBin,
             10 => Subtag::Map,
             11 => Subtag::MatchCtx,
+            12 => Subtag::Chan,
             _ => unreachable!("corrupt header subtag {b}"),
         }
     }

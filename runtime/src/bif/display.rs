@@ -227,6 +227,7 @@ fn print_term(out: &mut Vec<u8>, p: &mut Process, t: Term) {
                 Subtag::Float => {
                     out.extend_from_slice(super::floatfmt::scientific(t.as_float().unwrap(), 6).as_bytes());
                 }
+                Subtag::Chan => out.extend_from_slice(format!("#Chan<{}>", crate::chan::id_of(t)).as_bytes()),
                 Subtag::Ref => {
                     let id = t.word(1);
                     out.extend_from_slice(format!("#Ref<0.{}.{}.{}>", id >> 50, (id >> 18) & 0xffff_ffff, id & 0x3ffff).as_bytes());

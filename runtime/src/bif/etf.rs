@@ -203,7 +203,8 @@ impl Encoder {
                 out.push(SMALL_INTEGER_EXT);
                 out.push(Term(t.word(3)).as_small()? as u8);
             }
-            Subtag::Fun => return None,
+            // A channel lives in this VM only: it has no external form.
+            Subtag::Fun | Subtag::Chan => return None,
             Subtag::HeapBin | Subtag::RefcBin | Subtag::SubBin => {
                 let b = binary::bits(t).unwrap();
                 let bytes = b.to_bytes();

@@ -291,6 +291,7 @@ pub fn make_hash2(t: Term) -> u32 {
                     }
                 }
                 Subtag::Ref => hash_1(&mut hash, (term.word(1) & 0x3ffff) as u32, HCONST_7),
+                Subtag::Chan => hash_1(&mut hash, crate::chan::id_of(term) as u32, HCONST_7),
                 Subtag::Float => {
                     let mut f = term.as_float().unwrap();
                     if f == 0.0 {
@@ -498,6 +499,9 @@ pub fn make_hash(t: Term) -> u32 {
                 Subtag::Ref => {
                     hash = step(hash, (term.word(1) & 0x3ffff) as u32, FN9).wrapping_mul(FN10);
                 }
+                Subtag::Chan => {
+                    hash = step(hash, crate::chan::id_of(term) as u32, FN9).wrapping_mul(FN10);
+                }
                 Subtag::Float => {
                     let mut f = term.as_float().unwrap();
                     if f == 0.0 {
@@ -647,6 +651,7 @@ pub fn internal_hash(t: Term) -> u32 {
                 // Funs and references hash VM-specific data in ERTS; any
                 // deterministic value keeps our order stable.
                 Subtag::Ref => hash_2(&mut hash, term.word(1) as u32, (term.word(1) >> 32) as u32, HCONST_7),
+                Subtag::Chan => hash_2(&mut hash, crate::chan::id_of(term) as u32, 0, HCONST_7),
                 Subtag::Fun | Subtag::Export => {
                     for &w in term.payload() {
                         hash_2(&mut hash, w as u32, (w >> 32) as u32, HCONST_14);

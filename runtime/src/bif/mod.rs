@@ -8,6 +8,7 @@
 //! compiler turns calls to a registered `{M, F, A}` into `CallBif`.
 
 pub mod binary;
+pub mod chan;
 pub mod checksum;
 pub mod code;
 pub mod convert;
@@ -61,7 +62,7 @@ pub struct Registry {
 /// Every BIF table, in one place.
 fn tables() -> Vec<&'static [BifDef]> {
     // `process` first: its `halt` (which ends the program) wins over any other.
-    vec![process::BIFS, code::BIFS, logger::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, normalize::BIFS, math::BIFS, io::BIFS, numbers::BIFS, system::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS, shell::BIFS]
+    vec![process::BIFS, code::BIFS, logger::BIFS, erlang::BIFS, convert::BIFS, binary::BIFS, checksum::BIFS, display::BIFS, etf::BIFS, hash::BIFS, lists::BIFS, maps::BIFS, normalize::BIFS, math::BIFS, io::BIFS, numbers::BIFS, system::BIFS, tuples::BIFS, types::BIFS, unicode::BIFS, shell::BIFS, chan::BIFS]
 }
 
 pub fn registry() -> &'static Registry {

@@ -317,6 +317,7 @@ pub fn write_leaf(t: Term, ctx: &Ctx) -> Option<String> {
         Subtag::Float => Some(super::float::float_shortest(t.as_float().unwrap())),
         Subtag::BigPos | Subtag::BigNeg => integer_to_string(t, 10),
         Subtag::Ref => Some(format!("#Ref<0.0.0.{}>", t.word(1))),
+        Subtag::Chan => Some(format!("#Chan<{}>", crate::chan::id_of(t))),
         Subtag::Fun | Subtag::Export => {
             let mut s = String::new();
             write_fun(&mut s, t, ctx);

@@ -1,0 +1,435 @@
+//! Channels: typed, optionally buffered queues shared by any number of
+//! processes (`chan:new/0..2`, the BIFs in `bif/chan.rs`).
+//!
+//! A channel lives off-heap behind an `Arc`; each heap object of subtag
+//! `Chan` holds one strong count (like a refc binary, see `offheap.rs`), so
+//! a channel term can be sent in messages and stored anywhere. Values wait
+//! in the channel as copied fragments (`signal::Payload`) and are attached
+//! to the receiver's heap when taken.
+//!
+//! # Waiting
+//! A process that cannot complete an operation registers a *waiter* on every
+//! channel its operation names (one for `send`/`recv`, one per case for
+//! `select`). All the waiters of one blocked operation share one `Cell`: the
+//! first channel event that moves the cell from `Pending` to an outcome wins,
+//! and every other waiter of that cell is dead from then on (dropped when a
+//! channel meets it, or removed by `Pending`'s cleanup). The process then
+//! returns `Exception::wait()`, and its BIF is run again after a
+//! `Signal::Wake`; the rerun finds the outcome in the cell (kept in
+//! `Process::chan_wait`), so a value is never sent twice.
+//!
+//! # Invariants (all under the channel's lock)
+//! 1. Receivers wait only while the buffer is empty and no sender waits;
+//!    senders wait only while the buffer is full (cap 0: always) and no
+//!    receiver waits. So a send first hands its value straight to the oldest
+//!    live waiting receiver, and a receive first takes from the buffer and
+//!    then refills it from the oldest waiting sender: waiters are served FIFO.
+//! 2. A blocking operation checks its cases and registers its waiters while
+//!    holding the locks of *all* its channels (taken in channel-id order, so
+//!    two selects cannot deadlock), so no event can slip in between "not
+//!    ready" and "registered"; and nobody can complete its cell before it is
+//!    fully registered.
+//! 3. Lock order: channel locks (ascending id), then at most one `Cell` lock.
+//!    A process cancelling its own cell (timeout) takes only the cell lock.
+
+use crate::signal::Payload;
+use crate::term::{Subtag, Term};
+use crate::vm::Vm;
+use parking_lot::{Mutex, MutexGuard};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Channel numbers, as printed (`#Chan<N>`); VM-wide, never reused.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The element type of a typed channel (`chan:new(Cap, Type)`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ElemType {
+    Any,
+    Integer,
+    Float,
+    Number,
+    Atom,
+    Boolean,
+    Binary,
+    List,
+    Tuple,
+    Map,
+    Pid,
+    Reference,
+    Function,
+}
+
+impl ElemType {
+    pub const ALL: &'static [(&'static str, ElemType)] = &[
+        ("any", ElemType::Any),
+        ("integer", ElemType::Integer),
+        ("float", ElemType::Float),
+        ("number", ElemType::Number),
+        ("atom", ElemType::Atom),
+        ("boolean", ElemType::Boolean),
+        ("binary", ElemType::Binary),
+        ("list", ElemType::List),
+        ("tuple", ElemType::Tuple),
+        ("map", ElemType::Map),
+        ("pid", ElemType::Pid),
+        ("reference", ElemType::Reference),
+        ("function", ElemType::Function),
+    ];
+
+    pub fn from_name(name: &str) -> Option<ElemType> {
+        ElemType::ALL.iter().find(|(n, _)| *n == name).map(|&(_, t)| t)
+    }
+
+    pub fn name(self) -> &'static str {
+        ElemType::ALL.iter().find(|(_, t)| *t == self).map(|&(n, _)| n).unwrap_or("any")
+    }
+
+    pub fn admits(self, v: Term) -> bool {
+        use crate::interp::type_test;
+        use crate::opcode::TypeTest as T;
+        match self {
+            ElemType::Any => true,
+            ElemType::Integer => type_test(T::Integer, v),
+            ElemType::Float => type_test(T::Float, v),
+            ElemType::Number => type_test(T::Number, v),
+            ElemType::Atom => type_test(T::Atom, v),
+            ElemType::Boolean => type_test(T::Boolean, v),
+            ElemType::Binary => type_test(T::Binary, v),
+            ElemType::List => type_test(T::List, v),
+            ElemType::Tuple => type_test(T::Tuple, v),
+            ElemType::Map => type_test(T::Map, v),
+            ElemType::Pid => type_test(T::Pid, v),
+            ElemType::Reference => type_test(T::Reference, v),
+            ElemType::Function => type_test(T::Function, v),
+        }
+    }
+}
+
+pub struct Chan {
+    pub id: u64,
+    /// Buffer capacity; 0 = rendezvous (a send completes only when a
+    /// receiver has taken the value).
+    pub cap: usize,
+    pub ty: ElemType,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+pub struct State {
+    buf: VecDeque<Payload>,
+    closed: bool,
+    senders: VecDeque<SendWaiter>,
+    receivers: VecDeque<RecvWaiter>,
+}
+
+struct SendWaiter {
+    cell: Arc<Cell>,
+    case: usize,
+    value: Payload,
+}
+
+struct RecvWaiter {
+    cell: Arc<Cell>,
+    case: usize,
+}
+
+/// How a blocked operation ended; `usize` is the index of the case that
+/// completed (0 for plain send/recv).
+pub enum Outcome {
+    Pending,
+    Sent(usize),
+    Received(usize, Payload),
+    Closed(usize),
+    /// Given up by its owner (timeout, or the process died).
+    Cancelled,
+}
+
+/// The shared fate of one blocked operation (see the module doc).
+pub struct Cell {
+    pub pid: u64,
+    outcome: Mutex<Outcome>,
+}
+
+impl Cell {
+    pub fn new(pid: u64) -> Arc<Cell> {
+        Arc::new(Cell { pid, outcome: Mutex::new(Outcome::Pending) })
+    }
+
+    /// Moves a pending cell to `o`; gives `o` back when the cell is
+    /// already decided.
+    fn complete(&self, o: Outcome) -> Result<(), Outcome> {
+        let mut g = self.outcome.lock();
+        if matches!(*g, Outcome::Pending) {
+            *g = o;
+            Ok(())
+        } else {
+            Err(o)
+        }
+    }
+
+    fn is_pending(&self) -> bool {
+        matches!(*self.outcome.lock(), Outcome::Pending)
+    }
+
+    /// Takes the outcome, leaving `Cancelled` (so a late completion fails).
+    /// `cancel`: a still pending cell is cancelled and reported `Pending`;
+    /// otherwise a pending cell stays pending.
+    pub fn take(&self, cancel: bool) -> Outcome {
+        let mut g = self.outcome.lock();
+        if matches!(*g, Outcome::Pending) && !cancel {
+            return Outcome::Pending;
+        }
+        std::mem::replace(&mut *g, Outcome::Cancelled)
+    }
+}
+
+/// Why a non-blocking send did not happen.
+pub enum Refused {
+    Full(Payload),
+    Closed(Payload),
+}
+
+pub enum Taken {
+    Value(Payload),
+    Empty,
+    Closed,
+}
+
+/// Processes to wake once the channel locks are released.
+pub type Wakes = Vec<u64>;
+
+impl Chan {
+    pub fn new(cap: usize, ty: ElemType) -> Arc<Chan> {
+        Arc::new(Chan { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), cap, ty, state: Mutex::new(State::default()) })
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock()
+    }
+}
+
+impl State {
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// A send that does not wait (invariant 1). `me`: the sender, whose own
+    /// waiters (a select sending and receiving on one channel) are skipped.
+    pub fn try_send(&mut self, cap: usize, me: u64, v: Payload, wakes: &mut Wakes) -> Result<(), Refused> {
+        if self.closed {
+            return Err(Refused::Closed(v));
+        }
+        let mut v = v;
+        let mut i = 0;
+        while i < self.receivers.len() {
+            if self.receivers[i].cell.pid == me {
+                i += 1;
+                continue;
+            }
+            let r = self.receivers.remove(i).expect("index checked");
+            match r.cell.complete(Outcome::Received(r.case, v)) {
+                Ok(()) => {
+                    wakes.push(r.cell.pid);
+                    return Ok(());
+                }
+                // A dead waiter: drop it and try the next.
+                Err(Outcome::Received(_, back)) => v = back,
+                Err(_) => unreachable!("complete gives back what it was given"),
+            }
+        }
+        if self.buf.len() < cap {
+            self.buf.push_back(v);
+            return Ok(());
+        }
+        Err(Refused::Full(v))
+    }
+
+    /// Takes the oldest live waiting sender's value, completing its cell.
+    fn take_sender(&mut self, me: u64, wakes: &mut Wakes) -> Option<Payload> {
+        let mut i = 0;
+        while i < self.senders.len() {
+            if self.senders[i].cell.pid == me {
+                i += 1;
+                continue;
+            }
+            let s = self.senders.remove(i).expect("index checked");
+            if s.cell.complete(Outcome::Sent(s.case)).is_ok() {
+                wakes.push(s.cell.pid);
+                return Some(s.value);
+            }
+        }
+        None
+    }
+
+    /// A receive that does not wait (invariant 1).
+    pub fn try_recv(&mut self, me: u64, wakes: &mut Wakes) -> Taken {
+        if let Some(v) = self.buf.pop_front() {
+            if let Some(w) = self.take_sender(me, wakes) {
+                self.buf.push_back(w);
+            }
+            return Taken::Value(v);
+        }
+        if let Some(w) = self.take_sender(me, wakes) {
+            return Taken::Value(w);
+        }
+        if self.closed {
+            Taken::Closed
+        } else {
+            Taken::Empty
+        }
+    }
+
+    pub fn wait_send(&mut self, cell: &Arc<Cell>, case: usize, value: Payload) {
+        self.senders.push_back(SendWaiter { cell: cell.clone(), case, value });
+    }
+
+    pub fn wait_recv(&mut self, cell: &Arc<Cell>, case: usize) {
+        self.receivers.push_back(RecvWaiter { cell: cell.clone(), case });
+    }
+
+    /// Removes every waiter of `cell` (and any other dead waiter met).
+    pub fn forget(&mut self, cell: &Arc<Cell>) {
+        self.senders.retain(|w| !Arc::ptr_eq(&w.cell, cell) && w.cell.is_pending());
+        self.receivers.retain(|w| !Arc::ptr_eq(&w.cell, cell) && w.cell.is_pending());
+    }
+
+    /// `chan:close/1`. False when already closed. Waiting receivers get
+    /// `closed` (the buffer is empty when they wait); waiting senders get
+    /// `error(closed)`: their values are never delivered.
+    pub fn close(&mut self, wakes: &mut Wakes) -> bool {
+        if self.closed {
+            return false;
+        }
+        self.closed = true;
+        for r in self.receivers.drain(..) {
+            if r.cell.complete(Outcome::Closed(r.case)).is_ok() {
+                wakes.push(r.cell.pid);
+            }
+        }
+        for s in self.senders.drain(..) {
+            if s.cell.complete(Outcome::Closed(s.case)).is_ok() {
+                wakes.push(s.cell.pid);
+            }
+        }
+        true
+    }
+
+    /// What waits here, for the deadlock report: (senders, receivers) alive.
+    pub fn waiting(&self) -> (usize, usize) {
+        (self.senders.iter().filter(|w| w.cell.is_pending()).count(), self.receivers.iter().filter(|w| w.cell.is_pending()).count())
+    }
+}
+
+pub fn wake_all(vm: &Arc<Vm>, wakes: Wakes) {
+    for pid in wakes {
+        vm.signal_quiet(pid, crate::signal::Signal::Wake);
+    }
+}
+
+// ---- terms ----
+
+/// The channel a `Chan` term points to, if `t` is one. The reference
+/// borrows the count held by the heap object (valid as long as `t` is).
+pub fn of_term<'a>(t: Term) -> Option<&'a Chan> {
+    if t.is_subtag(Subtag::Chan) {
+        // SAFETY: word 1 of a Chan object came from Arc::into_raw and the
+        // object holds a strong count for as long as it is alive.
+        Some(unsafe { &*(t.word(1) as *const Chan) })
+    } else {
+        None
+    }
+}
+
+/// A new strong reference to the channel behind `t`.
+pub fn arc_of_term(t: Term) -> Option<Arc<Chan>> {
+    if t.is_subtag(Subtag::Chan) {
+        let p = t.word(1) as *const Chan;
+        // SAFETY: as in `of_term`; the increment gives the new Arc its own count.
+        unsafe {
+            Arc::increment_strong_count(p);
+            Some(Arc::from_raw(p))
+        }
+    } else {
+        None
+    }
+}
+
+/// The channel number of a `Chan` term (printing, ordering, hashing).
+pub fn id_of(t: Term) -> u64 {
+    of_term(t).map(|c| c.id).unwrap_or(0)
+}
+
+impl crate::heap::Heap {
+    /// A term for `c` (takes one strong count, listed in the off-heap list).
+    pub fn chan(&mut self, c: Arc<Chan>) -> Term {
+        let raw = Arc::into_raw(c) as u64;
+        let t = self.boxed_words(Subtag::Chan, &[raw]);
+        self.off_heap.push(t);
+        t
+    }
+}
+
+/// A blocked channel operation of a process (`Process::chan_wait`): its
+/// cell and the channels it has waiters on. Dropping it (the operation
+/// ended, or the process died) cancels the cell and removes the waiters.
+pub struct Pending {
+    pub cell: Arc<Cell>,
+    /// Per case: the channel and whether the case sends.
+    pub cases: Vec<(Arc<Chan>, bool)>,
+}
+
+impl Pending {
+    /// `send on #Chan<3>` / `receive on #Chan<3>` / a select's list.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .cases
+            .iter()
+            .map(|(c, send)| format!("{} on #Chan<{}>", if *send { "send" } else { "receive" }, c.id))
+            .collect();
+        if parts.len() == 1 {
+            format!("waiting to {}", parts[0])
+        } else {
+            format!("waiting in select to {}", parts.join(" or "))
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let _ = self.cell.complete(Outcome::Cancelled);
+        let mut seen: Vec<u64> = Vec::new();
+        for (c, _) in &self.cases {
+            if !seen.contains(&c.id) {
+                seen.push(c.id);
+                c.lock().forget(&self.cell);
+            }
+        }
+    }
+}
+
+/// A cheap per-thread random number (select's choice among ready cases):
+/// xorshift64*, seeded from the thread's address and the clock.
+pub fn random(bound: usize) -> usize {
+    use std::cell::Cell as C;
+    thread_local! {
+        static STATE: C<u64> = C::new({
+            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+            let x = 0u8;
+            (t ^ (&x as *const u8 as u64).rotate_left(32)) | 1
+        });
+    }
+    STATE.with(|s| {
+        let mut x = s.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        s.set(x);
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound as u64) as usize
+    })
+}
