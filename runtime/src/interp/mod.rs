@@ -262,8 +262,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
             }
             Op::TestConst { src, value, fail } => {
-                let t = reg!(p, src);
-                if t != value && !((value.is_boxed() || value.is_cons()) && crate::compare::eq_exact(t, value)) {
+                if !matches_literal(reg!(p, src), value) {
                     pc = fail.at();
                 }
             }
@@ -713,6 +712,32 @@ fn compare(op: CmpOp, a: Term, b: Term) -> bool {
         CmpOp::Gt => crate::compare::compare(a, b) == Greater,
         CmpOp::Ge => crate::compare::compare(a, b) != Less,
     }
+}
+
+/// `TestConst`: is `t` exactly the literal `lit`? Tuple literals (`{nil,
+/// nil}` in binary-trees style code) are compared element by element here
+/// first, so a mismatch on an immediate element costs a few loads:
+/// `compare::eq_exact` walks in term order with a heap-allocated stack, and
+/// was 19% of alloc.act's profile.
+#[inline]
+fn matches_literal(t: Term, lit: Term) -> bool {
+    if t == lit {
+        return true;
+    }
+    if !(lit.is_boxed() || lit.is_cons()) {
+        return false;
+    }
+    if lit.is_tuple() {
+        if !t.is_tuple() || t.header() != lit.header() {
+            return false;
+        }
+        let n = crate::term::header_size(lit.header());
+        return (1..=n).all(|i| {
+            let (x, y) = (t.word(i), lit.word(i));
+            x == y || crate::compare::eq_exact(Term(x), Term(y))
+        });
+    }
+    crate::compare::eq_exact(t, lit)
 }
 
 pub fn type_test(test: TypeTest, t: Term) -> bool {
