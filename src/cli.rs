@@ -164,6 +164,7 @@ fn run(file: &Path, args: &[String]) -> i32 {
     let vm = Vm::new(Box::new(FileLoader::new(dir, color())));
     let name = module.name;
     vm.add_module(module);
+    graceful_shutdown_on_signals(&vm);
     let end = match interp::run_main(&vm, name, args, schedulers()) {
         Ok(end) => end,
         Err(message) => {
@@ -186,6 +187,38 @@ fn run(file: &Path, args: &[String]) -> i32 {
         }
         ProgramEnd::Deadlock => EXIT_DEADLOCK,
     }
+}
+
+/// SIGTERM and a first Ctrl-C stop the program gracefully: a process runs
+/// `init:stop()` (top supervisors and servers terminate in reverse start
+/// order, their `terminate/2` callbacks run, then the program exits 0). A
+/// second Ctrl-C exits at once with status 130 (128 + SIGINT), as a shell
+/// expects of an interrupted program.
+fn graceful_shutdown_on_signals(vm: &std::sync::Arc<Vm>) {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else { return };
+    let vm = vm.clone();
+    std::thread::Builder::new()
+        .name("act-signals".into())
+        .spawn(move || {
+            let mut stopping = false;
+            for sig in signals.forever() {
+                if stopping {
+                    if sig == SIGINT {
+                        vm.flush();
+                        std::process::exit(130);
+                    }
+                    continue;
+                }
+                stopping = true;
+                let stop = act_runtime::spawn::spawn_call(&vm, atom::atom("init"), atom::atom("stop"));
+                if stop.is_err() {
+                    vm.flush();
+                    std::process::exit(if sig == SIGINT { 130 } else { 143 });
+                }
+            }
+        })
+        .ok();
 }
 
 /// Scheduler threads: `ACT_SCHEDULERS`, else one per core.

@@ -148,3 +148,18 @@ fn proper_len(mut t: Term) -> Option<usize> {
     }
     t.is_nil().then_some(n)
 }
+
+/// Starts a process that calls `m:f()` on behalf of the VM itself (no
+/// parent): how a signal from outside (SIGTERM, Ctrl-C) runs `init:stop()`.
+pub fn spawn_call(vm: &Arc<Vm>, m: crate::atom::Atom, f: crate::atom::Atom) -> Result<u64, ()> {
+    if vm.scheduler.get().is_none() {
+        return Err(());
+    }
+    let boot = boot_module(vm);
+    let pid = vm.make_pid();
+    let mut p = Box::new(Process::new(vm.clone(), pid));
+    p.regs = vec![Term::atom(m), Term::atom(f), Term::NIL];
+    p.initial_call = (m, f, 0);
+    p.pos = Some(Pos { module: boot, func: APPLY_MFA, pc: 0 });
+    install(vm, p)
+}

@@ -45,6 +45,9 @@ pub struct Vm {
     end: Mutex<Option<ProgramEnd>>,
     end_cv: parking_lot::Condvar,
     finished: std::sync::atomic::AtomicBool,
+    /// `init:stop` is shutting the program down: `main` dying of that
+    /// shutdown does not end the program; `init:stop`'s own halt does.
+    pub stopping: std::sync::atomic::AtomicBool,
 }
 
 /// How a program ended.
@@ -76,6 +79,7 @@ impl Vm {
             end: Mutex::new(None),
             end_cv: parking_lot::Condvar::new(),
             finished: std::sync::atomic::AtomicBool::new(false),
+            stopping: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -256,6 +260,10 @@ impl Vm {
     }
 
     pub fn main_exited(&self, exception: &Option<(crate::exception::Class, Term, Term)>, reason: Term) {
+        if self.stopping.load(std::sync::atomic::Ordering::Acquire) && exception.is_none() {
+            // Killed by the orderly shutdown under way: init:stop halts.
+            return;
+        }
         match exception {
             Some((class, r, trace)) => {
                 let description = crate::interp::describe_exception(*class, *r);

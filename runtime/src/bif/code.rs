@@ -14,7 +14,15 @@ pub const BIFS: &[BifDef] = &[
     ("erlang", "module_loaded", 1, module_loaded),
     ("code", "ensure_loaded", 1, ensure_loaded),
     ("code", "is_loaded", 1, is_loaded),
+    ("$act_init", "stopping", 0, stopping),
 ];
+
+/// `init:stop` announces itself: `main` dying in the shutdown that follows
+/// no longer ends the program before the shutdown's own `halt`.
+fn stopping(p: &mut Process, _a: &[Term]) -> BifResult {
+    p.vm.stopping.store(true, std::sync::atomic::Ordering::Release);
+    Ok(Term::atom(atom::OK))
+}
 
 const KEYS: &[&str] = &["module", "exports", "attributes", "compile", "md5"];
 

@@ -139,7 +139,12 @@ fn worker_main(vm: Arc<Vm>, sched: Arc<Scheduler>, index: usize, queue: Worker<T
         }
         match next_task(&sched) {
             Some((t, budget)) => run_task(&vm, &sched, t, budget),
-            None => sched.idle.sleep(index, &vm, &sched),
+            None => {
+                // Nothing to run: let what the program printed out before
+                // sleeping (a program waiting on a timer shows its output).
+                vm.flush();
+                sched.idle.sleep(index, &vm, &sched)
+            }
         }
     }
 }
