@@ -433,3 +433,81 @@ pub fn random(bound: usize) -> usize {
         (x.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound as u64) as usize
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn val(n: i64) -> Payload {
+        Payload::copy_of(Term::small(n))
+    }
+
+    fn value(t: Taken) -> Option<i64> {
+        match t {
+            Taken::Value(p) => p.term.as_small(),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn buffered_fifo_then_waiting_senders_in_order() {
+        let c = Chan::new(2, ElemType::Any);
+        let mut s = c.lock();
+        let mut wakes = Vec::new();
+        assert!(s.try_send(c.cap, 1, val(1), &mut wakes).is_ok());
+        assert!(s.try_send(c.cap, 1, val(2), &mut wakes).is_ok());
+        assert!(matches!(s.try_send(c.cap, 1, val(3), &mut wakes), Err(Refused::Full(_))));
+        let (a, b) = (Cell::new(10), Cell::new(11));
+        s.wait_send(&a, 0, val(3));
+        s.wait_send(&b, 0, val(4));
+        let got: Vec<_> = (0..4).map(|_| value(s.try_recv(99, &mut wakes))).collect();
+        assert_eq!(got, vec![Some(1), Some(2), Some(3), Some(4)]);
+        assert_eq!(wakes, vec![10, 11]);
+        assert!(matches!(a.take(false), Outcome::Sent(0)));
+        assert!(matches!(s.try_recv(99, &mut wakes), Taken::Empty));
+    }
+
+    #[test]
+    fn a_cancelled_receiver_is_never_handed_a_value() {
+        let c = Chan::new(0, ElemType::Any);
+        let mut s = c.lock();
+        let mut wakes = Vec::new();
+        let (gone, live) = (Cell::new(10), Cell::new(11));
+        s.wait_recv(&gone, 0);
+        s.wait_recv(&live, 0);
+        assert!(matches!(gone.take(true), Outcome::Pending)); // timed out
+        assert!(s.try_send(0, 1, val(7), &mut wakes).is_ok());
+        assert_eq!(wakes, vec![11]);
+        assert!(matches!(live.take(false), Outcome::Received(0, p) if p.term == Term::small(7)));
+        // Rendezvous with nobody waiting: the sender must wait.
+        assert!(matches!(s.try_send(0, 1, val(8), &mut wakes), Err(Refused::Full(_))));
+    }
+
+    #[test]
+    fn close_wakes_receivers_and_fails_senders() {
+        let c = Chan::new(0, ElemType::Any);
+        let mut wakes = Vec::new();
+        let (r, w) = (Cell::new(10), Cell::new(11));
+        c.lock().wait_recv(&r, 0);
+        let d = Chan::new(0, ElemType::Any);
+        d.lock().wait_send(&w, 1, val(1));
+        assert!(c.lock().close(&mut wakes));
+        assert!(d.lock().close(&mut wakes));
+        assert!(!c.lock().close(&mut wakes));
+        assert!(matches!(r.take(false), Outcome::Closed(0)));
+        assert!(matches!(w.take(false), Outcome::Closed(1)));
+        assert!(matches!(c.lock().try_recv(1, &mut wakes), Taken::Closed));
+        assert!(matches!(c.lock().try_send(0, 1, val(2), &mut wakes), Err(Refused::Closed(_))));
+    }
+
+    #[test]
+    fn a_select_does_not_meet_itself() {
+        let c = Chan::new(0, ElemType::Any);
+        let mut s = c.lock();
+        let mut wakes = Vec::new();
+        let me = Cell::new(5);
+        s.wait_recv(&me, 0);
+        assert!(matches!(s.try_send(0, 5, val(1), &mut wakes), Err(Refused::Full(_))));
+        assert!(me.is_pending());
+    }
+}
