@@ -134,5 +134,12 @@ fn timer_thread(vm: Weak<Vm>) {
             }
         }
         vm.timers.firing.fetch_sub(n, std::sync::atomic::Ordering::SeqCst);
+        if n > 0 {
+            // A worker that went idle while this timer counted as firing did
+            // not check for deadlock; wake one to look again.
+            if let Some(s) = vm.scheduler.get() {
+                s.idle.notify();
+            }
+        }
     }
 }
