@@ -45,6 +45,16 @@ pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
+    /// Scheduler threads (default: one per core; also `+S N` as in erl,
+    /// or the environment variable ACT_SCHEDULERS).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    schedulers: Option<u32>,
+
+    /// The most processes alive at once (default 1,048,576; also `+P N` as
+    /// in erl): spawning past it raises `system_limit`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=134_217_728))]
+    max_processes: Option<u64>,
+
     /// The program to run: its main/1 gets ARGS as a list of strings
     /// (main/0 is called when there is no main/1).
     #[arg(value_name = "FILE.act")]
@@ -73,7 +83,13 @@ enum Command {
 
 /// Parses the command line, does what it asks and returns the exit status.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(erl_style_flags(std::env::args().collect()));
+    if let Some(n) = cli.schedulers {
+        let _ = SCHEDULERS.set(n as usize);
+    }
+    if let Some(n) = cli.max_processes {
+        let _ = MAX_PROCESSES.set(n as usize);
+    }
     match cli.command {
         Some(Command::Check { files }) => check(&files),
         Some(Command::Disasm { file }) => disasm(&file),
@@ -164,6 +180,9 @@ fn run(file: &Path, args: &[String]) -> i32 {
     let vm = Vm::new(Box::new(FileLoader::new(dir, color())));
     let name = module.name;
     vm.add_module(module);
+    if let Some(&n) = MAX_PROCESSES.get() {
+        vm.registry.max_processes.store(n, std::sync::atomic::Ordering::Relaxed);
+    }
     graceful_shutdown_on_signals(&vm);
     let end = match interp::run_main(&vm, name, args, schedulers()) {
         Ok(end) => end,
@@ -222,7 +241,39 @@ fn graceful_shutdown_on_signals(vm: &std::sync::Arc<Vm>) {
 }
 
 /// Scheduler threads: `ACT_SCHEDULERS`, else one per core.
+/// `act +S 4 +P 1000 prog.act` as erl spells them: rewritten to the long
+/// flags before clap parses (only before the program file; its own
+/// arguments are passed on untouched).
+fn erl_style_flags(args: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.into_iter();
+    out.extend(it.next());
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "+S" => out.push("--schedulers".into()),
+            "+P" => out.push("--max-processes".into()),
+            _ => {
+                let is_flag = a.starts_with('-');
+                out.push(a);
+                if !is_flag {
+                    break;
+                }
+                continue;
+            }
+        }
+        out.extend(it.next());
+    }
+    out.extend(it);
+    out
+}
+
+static SCHEDULERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+static MAX_PROCESSES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
 pub(crate) fn schedulers() -> usize {
+    if let Some(&n) = SCHEDULERS.get() {
+        return n;
+    }
     std::env::var("ACT_SCHEDULERS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -1,0 +1,3 @@
++P
+50
+spawn_limit.act

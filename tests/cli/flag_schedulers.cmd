@@ -1,0 +1,3 @@
+--schedulers
+1
+spawn_limit.act

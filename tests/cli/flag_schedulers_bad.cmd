@@ -1,0 +1,3 @@
++S
+0
+spawn_limit.act
