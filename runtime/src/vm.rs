@@ -266,8 +266,14 @@ impl Vm {
         }
         match exception {
             Some((class, r, trace)) => {
-                let description = crate::interp::describe_exception(*class, *r);
+                let mut description = crate::interp::describe_exception(*class, *r);
                 let trace = crate::interp::trace_entries(*trace);
+                // escript names the missing function: `undefined function m:f/0`.
+                if r.is_atom_eq(atom::UNDEF) {
+                    if let Some(top) = trace.first() {
+                        description = format!("{description} {}:{}/{}", top.module, top.function, top.arity);
+                    }
+                }
                 self.finish(ProgramEnd::Uncaught { description, trace });
             }
             None if reason.is_atom_eq(atom::NORMAL) => self.finish(ProgramEnd::Returned),
