@@ -739,11 +739,10 @@ mod tests {
 mod otp_corpus {
     /// Compares with hashes OTP printed for ETF-encoded terms, one per line:
     /// `Phash2 Phash2_1000 Phash_1000000007 [Bytes]` in /tmp/phash.txt
-    /// (see `bif_phash2` for the generator idea); skipped without it.
+    /// (see `bif_phash2` for the generator idea), kept in `testdata/`.
     #[test]
-    #[ignore]
     fn corpus() {
-        let Ok(text) = std::fs::read_to_string("/tmp/phash.txt") else { return };
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/bif/testdata/phash.txt")).expect("committed corpus");
         let mut h = crate::heap::Heap::new();
         let mut bad = 0;
         for line in text.lines() {
