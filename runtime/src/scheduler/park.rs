@@ -60,13 +60,25 @@ impl Idle {
             if sched.has_work() || vm.is_finished() {
                 return true;
             }
-            if timers_idle {
+            // `all_idle` was true when this worker joined the list; another
+            // worker may have been woken since and be running a process
+            // that will make work. Decide under the sleepers lock, which a
+            // notifier must take to wake anyone: every worker still listed
+            // means none is running a process.
+            if timers_idle && self.still_all_asleep(|| !sched.has_work() && !vm.timers.pending()) {
                 // Every worker is idle and nothing can wake a process.
                 vm.report_deadlock();
                 return true;
             }
             false
         })
+    }
+
+    /// Whether every worker is on the sleepers list and `nothing_to_do`
+    /// holds, both checked while holding the list's lock.
+    fn still_all_asleep(&self, nothing_to_do: impl FnOnce() -> bool) -> bool {
+        let s = self.sleepers.lock();
+        s.len() == self.parkers.len() && nothing_to_do()
     }
 
     /// Steps 1-3 with step 2's look around left to `recheck`, which is told
