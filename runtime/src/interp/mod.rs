@@ -199,6 +199,26 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 continue;
             }};
         }
+        // What a call instruction does next: continue after a BIF, enter
+        // the called code, or (a BIF in tail position) return its value.
+        macro_rules! follow {
+            ($next:expr, $base:expr) => {
+                match $next {
+                    calls::Next::Continue => {}
+                    calls::Next::Enter(new) => {
+                        pos = new;
+                        jump_to_pos!();
+                    }
+                    calls::Next::Return => {
+                        let v = reg!(p, $base);
+                        match calls::return_to_caller(p, &mut pos, v) {
+                            Some(()) => jump_to_pos!(),
+                            None => return Flow::Returned,
+                        }
+                    }
+                }
+            };
+        }
         match *op {
             Op::Move { dst, src } => reg!(p, dst) = reg!(p, src),
             Op::LoadConst { dst, value } => reg!(p, dst) = value,
@@ -363,58 +383,18 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             Op::CallExt { import, base, arity } => {
                 pos.pc = pc as u32;
                 let target = try_!(calls::resolve_import(p, pos.module, import, base, arity));
-                match try_!(calls::call_target(p, pos, target, base, arity, false)) {
-                    calls::Next::Continue => {}
-                    calls::Next::Enter(new) => {
-                        pos = new;
-                        jump_to_pos!();
-                    }
-                    calls::Next::Return => {
-                        // A BIF in tail position returned: return its value.
-                        let v = reg!(p, base);
-                        match calls::return_to_caller(p, &mut pos, v) {
-                            Some(()) => jump_to_pos!(),
-                            None => return Flow::Returned,
-                        }
-                    }
-                }
+                follow!(try_!(calls::call_target(p, pos, target, base, arity, false)), base);
             }
             Op::TailCallExt { import, base, arity } => {
                 pos.pc = pc as u32;
                 let target = try_!(calls::resolve_import(p, pos.module, import, base, arity));
-                match try_!(calls::call_target(p, pos, target, base, arity, true)) {
-                    calls::Next::Continue => {}
-                    calls::Next::Enter(new) => {
-                        pos = new;
-                        jump_to_pos!();
-                    }
-                    calls::Next::Return => {
-                        let v = reg!(p, base);
-                        match calls::return_to_caller(p, &mut pos, v) {
-                            Some(()) => jump_to_pos!(),
-                            None => return Flow::Returned,
-                        }
-                    }
-                }
+                follow!(try_!(calls::call_target(p, pos, target, base, arity, true)), base);
             }
             Op::CallFun { base, arity } | Op::TailCallFun { base, arity } => {
                 let tail = matches!(op, Op::TailCallFun { .. });
                 pos.pc = pc as u32;
                 let f = reg!(p, base + arity as u16);
-                match try_!(calls::call_fun(p, pos, f, base, arity, tail)) {
-                    calls::Next::Continue => {}
-                    calls::Next::Enter(new) => {
-                        pos = new;
-                        jump_to_pos!();
-                    }
-                    calls::Next::Return => {
-                        let v = reg!(p, base);
-                        match calls::return_to_caller(p, &mut pos, v) {
-                            Some(()) => jump_to_pos!(),
-                            None => return Flow::Returned,
-                        }
-                    }
-                }
+                follow!(try_!(calls::call_fun(p, pos, f, base, arity, tail)), base);
             }
             Op::Apply { base, arity } | Op::TailApply { base, arity } => {
                 let tail = matches!(op, Op::TailApply { .. });
@@ -422,33 +402,13 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 let (m, f) = (reg!(p, base), reg!(p, base + 1));
                 let s = p.base + base as usize;
                 p.regs.copy_within(s + 2..s + 2 + arity as usize, s);
-                match try_!(calls::call_mfa(p, pos, m, f, base, arity, tail)) {
-                    calls::Next::Continue => {}
-                    calls::Next::Enter(new) => {
-                        pos = new;
-                        jump_to_pos!();
-                    }
-                    calls::Next::Return => {
-                        let v = reg!(p, base);
-                        match calls::return_to_caller(p, &mut pos, v) {
-                            Some(()) => jump_to_pos!(),
-                            None => return Flow::Returned,
-                        }
-                    }
-                }
+                follow!(try_!(calls::call_mfa(p, pos, m, f, base, arity, tail)), base);
             }
             Op::ApplyList { base } => {
                 pos.pc = pc as u32;
                 let (m, f, args) = (reg!(p, base), reg!(p, base + 1), reg!(p, base + 2));
                 let arity = try_!(calls::spread_args(p, base, args));
-                match try_!(calls::call_mfa(p, pos, m, f, base, arity, false)) {
-                    calls::Next::Continue => {}
-                    calls::Next::Enter(new) => {
-                        pos = new;
-                        jump_to_pos!();
-                    }
-                    calls::Next::Return => unreachable!("non-tail apply returns in place"),
-                }
+                follow!(try_!(calls::call_mfa(p, pos, m, f, base, arity, false)), base);
             }
             Op::ApplyFunList { base } => {
                 pos.pc = pc as u32;
@@ -459,14 +419,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     p.regs.resize(fslot + 1, Term::NIL);
                 }
                 p.regs[fslot] = f;
-                match try_!(calls::call_fun(p, pos, f, base, arity, false)) {
-                    calls::Next::Continue => {}
-                    calls::Next::Enter(new) => {
-                        pos = new;
-                        jump_to_pos!();
-                    }
-                    calls::Next::Return => unreachable!("non-tail apply returns in place"),
-                }
+                follow!(try_!(calls::call_fun(p, pos, f, base, arity, false)), base);
             }
             Op::CallBif { bif, dst, base, arity, fail } => {
                 let s = p.base + base as usize;
