@@ -108,6 +108,15 @@ pub struct Process {
     pub max_heap_words: usize,
     /// The channel operation this process is blocked in (`bif/chan.rs`).
     pub chan_wait: Option<Box<crate::chan::Pending>>,
+    /// Set by a BIF that must run Act code before it can finish (a typed
+    /// channel's predicate), together with returning `Exception::wait()`:
+    /// the interpreter calls `M:F(Arg)` on top of the current frame at once,
+    /// then runs the BIF's instruction again (`interp::calls::call_first`).
+    /// `Arg` is a fresh term that is in a register before any safe point.
+    pub call_first: Option<(crate::atom::Atom, crate::atom::Atom, Term)>,
+    /// The verdict of the predicates `chan:'$check'/1` ran for a send (index
+    /// of the first refused value, or -1), taken by the send's rerun.
+    pub chan_checked: Option<i64>,
     /// `gc::stress_enabled()`, read once at spawn: every call checks it, and
     /// the field is a plain load where the `OnceLock` is an atomic load and
     /// a branch (fib(30): 1.6M checks).
@@ -165,6 +174,8 @@ impl Process {
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
             max_heap_words: 0,
             chan_wait: None,
+            call_first: None,
+            chan_checked: None,
             priority: crate::atom::atom("normal"),
             gc_stress: crate::gc::stress_enabled(),
         }

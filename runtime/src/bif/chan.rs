@@ -34,6 +34,7 @@ pub const BIFS: &[BifDef] = &[
     ("chan", "is_chan", 1, is_chan),
     ("chan", "select", 1, select1),
     ("chan", "select", 2, select2),
+    ("chan", "$checked", 1, checked),
 ];
 
 fn chan_arg(t: Term) -> Result<Arc<Chan>, Exception> {
@@ -42,10 +43,12 @@ fn chan_arg(t: Term) -> Result<Arc<Chan>, Exception> {
 
 fn new_chan(p: &mut Process, cap: Term, ty: Term) -> BifResult {
     let cap = cap.as_small().filter(|&n| n >= 0).ok_or_else(Exception::badarg)? as usize;
-    // A 1-arity predicate fun as the type would need Erlang code run from
-    // inside a BIF, which the VM cannot do yet: only the named types.
-    let ty = ty.as_atom().and_then(|a| ElemType::from_name(&a.name())).ok_or_else(Exception::badarg)?;
-    let c = Chan::new(cap, ty);
+    let c = if ty.is_function() && super::types::fun_arity(p, ty) == Some(1) {
+        Chan::with_pred(cap, ElemType::Any, Some(Payload::copy_of(ty)))
+    } else {
+        let ty = ty.as_atom().and_then(|a| ElemType::from_name(&a.name())).ok_or_else(Exception::badarg)?;
+        Chan::new(cap, ty)
+    };
     Ok(p.heap.chan(c))
 }
 
@@ -110,11 +113,11 @@ fn operate(p: &mut Process, cases: &[Case], timeout: Timeout) -> Result<Done, Ex
     for c in cases {
         if let Some(v) = c.send {
             if !c.chan.ty.admits(v) {
-                let reason = p.heap.tuple(&[Term::atom(atom::atom("badtype")), Term::atom(atom::atom(c.chan.ty.name())), v]);
-                return Err(Exception::error(reason));
+                return Err(badtype(p, Term::atom(atom::atom(c.chan.ty.name())), v));
             }
         }
     }
+    check_predicates(p, cases)?;
     let mut values: Vec<Option<Payload>> = cases.iter().map(|c| c.send.map(Payload::copy_of)).collect();
     // Invariant 2 of `chan`: lock every channel (ascending id, each once).
     let mut order: Vec<usize> = (0..cases.len()).collect();
@@ -185,6 +188,53 @@ fn operate(p: &mut Process, cases: &[Case], timeout: Timeout) -> Result<Done, Ex
         vm.timers.start(&vm, id, Duration::from_millis(ms), crate::timer::TimerAction::Timeout { pid: me, seq: id });
     }
     Err(Exception::wait())
+}
+
+fn badtype(p: &mut Process, ty: Term, v: Term) -> Exception {
+    Exception::error(p.heap.tuple(&[Term::atom(atom::atom("badtype")), ty, v]))
+}
+
+/// The predicates of channels typed by a fun, for the values `cases` send
+/// on them. A BIF cannot run Act code, so the first run hands the list
+/// `[{Pred, V}]` to `chan:'$check'/1` (stdlib/chan.act), which the
+/// interpreter runs in this process before running the BIF again
+/// (`Process::call_first`); `'$check'` leaves its verdict in
+/// `Process::chan_checked`, and the rerun finds it here. The alternative,
+/// `chan:send` as an Act wrapper around a BIF, would cost every send on
+/// every channel a call and a type lookup; this costs only typed sends.
+fn check_predicates(p: &mut Process, cases: &[Case]) -> Result<(), Exception> {
+    let is_typed = |c: &&Case| c.send.is_some() && c.chan.pred.is_some();
+    if !cases.iter().any(|c| is_typed(&c)) {
+        return Ok(());
+    }
+    let typed: Vec<&Case> = cases.iter().filter(is_typed).collect();
+    match p.chan_checked.take() {
+        Some(-1) => Ok(()),
+        Some(i) if (0..typed.len() as i64).contains(&i) => {
+            let c = typed[i as usize];
+            let f = c.chan.pred_on(&mut p.heap).expect("typed by a fun");
+            Err(badtype(p, f, c.send.expect("a send case")))
+        }
+        _ => {
+            let pairs: Vec<Term> = typed
+                .iter()
+                .map(|c| {
+                    let f = c.chan.pred_on(&mut p.heap).expect("typed by a fun");
+                    p.heap.tuple(&[f, c.send.expect("a send case")])
+                })
+                .collect();
+            let list = p.heap.list(&pairs);
+            p.call_first = Some((atom::atom("chan"), atom::atom("$check"), list));
+            Err(Exception::wait())
+        }
+    }
+}
+
+/// `chan:'$checked'(N)`: what `chan:'$check'/1` found (the index of the
+/// first refused value, or -1), for the send that asked.
+fn checked(p: &mut Process, a: &[Term]) -> BifResult {
+    p.chan_checked = Some(a[0].as_small().ok_or_else(Exception::badarg)?);
+    Ok(Term::atom(atom::OK))
 }
 
 /// Which of the held locks is channel `id`'s.

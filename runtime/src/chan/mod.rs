@@ -113,6 +113,12 @@ pub struct Chan {
     /// receiver has taken the value).
     pub cap: usize,
     pub ty: ElemType,
+    /// `chan:new(Cap, Fun)`: the 1-arity predicate every sent value must
+    /// pass (`ty` is then `Any`), kept as a copied fragment. It is Act code,
+    /// so the BIFs cannot run it: a send asks the interpreter to run
+    /// `chan:'$check'/1` in the sending process first (`bif/chan.rs`). The
+    /// mutex only makes the fragment shareable; it is read, never changed.
+    pub pred: Option<Mutex<Payload>>,
     state: Mutex<State>,
 }
 
@@ -202,7 +208,17 @@ pub type Wakes = Vec<u64>;
 
 impl Chan {
     pub fn new(cap: usize, ty: ElemType) -> Arc<Chan> {
-        Arc::new(Chan { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), cap, ty, state: Mutex::new(State::default()) })
+        Chan::with_pred(cap, ty, None)
+    }
+
+    pub fn with_pred(cap: usize, ty: ElemType, pred: Option<Payload>) -> Arc<Chan> {
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        Arc::new(Chan { id, cap, ty, pred: pred.map(Mutex::new), state: Mutex::new(State::default()) })
+    }
+
+    /// The predicate of a channel typed by a fun, copied onto `heap`.
+    pub fn pred_on(&self, heap: &mut crate::heap::Heap) -> Option<Term> {
+        self.pred.as_ref().map(|m| crate::copy::copy_to_heap(heap, m.lock().term))
     }
 
     pub fn lock(&self) -> MutexGuard<'_, State> {

@@ -147,6 +147,26 @@ pub(crate) fn call_target(p: &mut Process, pos: Pos, target: Target, base: u16, 
     }
 }
 
+/// A BIF returned `Exception::wait()` with `p.call_first` set: calls
+/// `M:F(Arg)` (Act code) in a new frame above the current window, which
+/// returns to `rerun`, the BIF's own instruction, so the BIF runs again
+/// with its arguments where they were. The callee's value is dropped: it
+/// reports to the BIF through the process (`chan:'$check'/1` sets
+/// `chan_checked`). This is how a BIF runs Act code in the calling process
+/// without a nested interpreter.
+pub(crate) fn call_first(p: &mut Process, rerun: Pos, (m, f, arg): (Atom, Atom, Term)) -> Result<Pos, Exception> {
+    let Some(Target::Code(module, func)) = resolve(p, m, f, 1) else {
+        return Err(undef(p, Term::atom(m), Term::atom(f), &[arg]));
+    };
+    // Everything at or above `regs.len()` is free (the window invariant of
+    // `Process::regs`), so the callee's R[0] is the first slot past it.
+    push_frame(p, rerun, (p.regs.len() - p.base) as u16);
+    p.regs.push(arg);
+    let new = Pos { module, func, pc: 0 };
+    enter(p, new, 1);
+    Ok(new)
+}
+
 /// Calls `m:f` with the arguments in `R[base..base+arity]`.
 pub(crate) fn call_mfa(p: &mut Process, pos: Pos, m: Term, f: Term, base: u16, arity: u32, tail: bool) -> Result<Next, Exception> {
     let (Some(ma), Some(fa)) = (m.as_atom(), f.as_atom()) else {

@@ -163,6 +163,26 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 let exc: Exception = $e;
                 pos.pc = (pc - 1) as u32;
                 if exc.is_wait() {
+                    if let Some(call) = p.call_first.take() {
+                        // A BIF asked for Act code to run first (see
+                        // `calls::call_first`); an undefined callee raises.
+                        match calls::call_first(p, pos, call) {
+                            Ok(new) => {
+                                pos = new;
+                                code = &pos.code().code;
+                                pc = 0;
+                                continue;
+                            }
+                            Err(e) => match raise::unwind(p, &mut pos, e) {
+                                Ok(()) => {
+                                    code = &pos.code().code;
+                                    pc = pos.pc as usize;
+                                    continue;
+                                }
+                                Err(r) => return Flow::Raised(r),
+                            },
+                        }
+                    }
                     // A BIF reached through a remote call or apply blocked:
                     // the call instruction runs again when woken.
                     p.pos = Some(pos);
@@ -402,13 +422,24 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 let (m, f) = (reg!(p, base), reg!(p, base + 1));
                 let s = p.base + base as usize;
                 p.regs.copy_within(s + 2..s + 2 + arity as usize, s);
-                follow!(try_!(calls::call_mfa(p, pos, m, f, base, arity, tail)), base);
+                let r = calls::call_mfa(p, pos, m, f, base, arity, tail);
+                if matches!(&r, Err(e) if e.is_wait()) {
+                    // A BIF that waits runs this instruction again: put its
+                    // operands back as they were.
+                    p.regs.copy_within(s..s + arity as usize, s + 2);
+                    (reg!(p, base), reg!(p, base + 1)) = (m, f);
+                }
+                follow!(try_!(r), base);
             }
             Op::ApplyList { base } => {
                 pos.pc = pc as u32;
                 let (m, f, args) = (reg!(p, base), reg!(p, base + 1), reg!(p, base + 2));
                 let arity = try_!(calls::spread_args(p, base, args));
-                follow!(try_!(calls::call_mfa(p, pos, m, f, base, arity, false)), base);
+                let r = calls::call_mfa(p, pos, m, f, base, arity, false);
+                if matches!(&r, Err(e) if e.is_wait()) {
+                    (reg!(p, base), reg!(p, base + 1), reg!(p, base + 2)) = (m, f, args);
+                }
+                follow!(try_!(r), base);
             }
             Op::ApplyFunList { base } => {
                 pos.pc = pc as u32;
@@ -419,7 +450,11 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     p.regs.resize(fslot + 1, Term::NIL);
                 }
                 p.regs[fslot] = f;
-                follow!(try_!(calls::call_fun(p, pos, f, base, arity, false)), base);
+                let r = calls::call_fun(p, pos, f, base, arity, false);
+                if matches!(&r, Err(e) if e.is_wait()) {
+                    (reg!(p, base), reg!(p, base + 1)) = (f, args);
+                }
+                follow!(try_!(r), base);
             }
             Op::CallBif { bif, dst, base, arity, fail } => {
                 let s = p.base + base as usize;
@@ -436,8 +471,13 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 match (crate::bif::get(bif).f)(p, args) {
                     Ok(v) => reg!(p, dst) = v,
                     Err(e) if e.is_wait() => {
-                        // Blocked: run this instruction again when woken.
+                        // Blocked (or asked for Act code to run first): run
+                        // this instruction again when woken.
                         pos.pc = (pc - 1) as u32;
+                        if let Some(call) = p.call_first.take() {
+                            pos = try_!(calls::call_first(p, pos, call));
+                            jump_to_pos!();
+                        }
                         p.pos = Some(pos);
                         return Flow::Wait;
                     }
