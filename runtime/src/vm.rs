@@ -41,6 +41,10 @@ pub struct Vm {
     pub timers: crate::timer::Timers,
     pub scheduler: std::sync::OnceLock<Arc<crate::scheduler::Scheduler>>,
     main_pid: std::sync::OnceLock<u64>,
+    /// The value `main` returned, written as `~w` writes it; set when
+    /// `main` returns (not when it raises or exits). For embedders such as
+    /// the criterion benchmarks (`benches/vm.rs`); the `act` command ignores it.
+    main_result: std::sync::OnceLock<String>,
     /// How the program ended, once it has; the thread that started it waits here.
     end: Mutex<Option<ProgramEnd>>,
     end_cv: parking_lot::Condvar,
@@ -76,6 +80,7 @@ impl Vm {
             timers: Default::default(),
             scheduler: std::sync::OnceLock::new(),
             main_pid: std::sync::OnceLock::new(),
+            main_result: std::sync::OnceLock::new(),
             end: Mutex::new(None),
             end_cv: parking_lot::Condvar::new(),
             finished: std::sync::atomic::AtomicBool::new(false),
@@ -215,6 +220,18 @@ impl Vm {
 
     pub fn set_main_pid(&self, pid: u64) {
         let _ = self.main_pid.set(pid);
+    }
+
+    /// What `main` returned, written as `~w` writes it (`None` until it
+    /// has returned, or when it raised or exited instead).
+    pub fn main_result(&self) -> Option<&str> {
+        self.main_result.get().map(|s| s.as_str())
+    }
+
+    /// Records `main`'s return value (`interp::run_slice`, as main returns,
+    /// before its heap is freed).
+    pub fn set_main_result(&self, text: String) {
+        let _ = self.main_result.set(text);
     }
 
     // ---- the end of the program ----

@@ -71,8 +71,10 @@ pub(crate) fn shift_args(p: &mut Process, base: u16, arity: u32) {
 /// first function returned).
 #[inline(always)]
 pub(crate) fn return_to_caller(p: &mut Process, pos: &mut Pos, v: Term) -> Option<()> {
-    let f = p.frames.pop()?;
+    // Stored before the pop so that a return from the first function
+    // leaves its value in register 0 too (`Vm::main_result` reads it).
     p.regs[p.base] = v;
+    let f = p.frames.pop()?;
     *pos = Pos { module: f.module, func: f.func, pc: f.pc };
     p.base = f.base as usize;
     let size = pos.code().frame_size as usize;

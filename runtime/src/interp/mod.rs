@@ -115,7 +115,17 @@ pub fn run_slice(p: &mut Process) -> SliceEnd {
         return SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None });
     };
     match execute(p, pos) {
-        Flow::Returned => SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None }),
+        Flow::Returned => {
+            // `return_to_caller` left the value in the window's first
+            // register; kept for embedders (`Vm::main_result`). Once per
+            // program, so writing it out costs nothing measurable.
+            if p.vm.main_pid() == Some(p.pid) {
+                let mut text = String::new();
+                crate::format::write_term(&mut text, p.regs[p.base], None);
+                p.vm.set_main_result(text);
+            }
+            SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None })
+        }
         Flow::Raised(r) => {
             let reason = match r.exc.class {
                 Class::Exit => r.exc.reason,
