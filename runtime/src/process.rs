@@ -107,7 +107,10 @@ pub struct Process {
     /// `{max_heap_size, Words}`: 0 = no limit.
     pub max_heap_words: usize,
     /// The channel operation this process is blocked in (`bif/chan.rs`).
-    pub chan_wait: Option<Box<crate::chan::Pending>>,
+    pub chan_wait: Option<crate::chan::Pending>,
+    /// The cell of the last finished channel wait, reused by the next one
+    /// when nobody else holds it (`chan::Cell::for_process`).
+    pub chan_cell: Option<Arc<crate::chan::Cell>>,
     /// Set by a BIF that must run Act code before it can finish (a typed
     /// channel's predicate), together with returning `Exception::wait()`:
     /// the interpreter calls `M:F(Arg)` on top of the current frame at once,
@@ -174,6 +177,7 @@ impl Process {
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
             max_heap_words: 0,
             chan_wait: None,
+            chan_cell: None,
             call_first: None,
             chan_checked: None,
             priority: crate::atom::atom("normal"),
