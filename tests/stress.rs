@@ -134,3 +134,10 @@ fn fairness() {
 fn chaos() {
     check("chaos", &[if full() { "20" } else { "5" }]);
 }
+
+/// 8 senders and 8 receivers on one buffered channel, 1,000,000 values in
+/// all: none lost or duplicated, each sender's values taken in order.
+#[test]
+fn chan_mpmc() {
+    check("chan_mpmc", &["1000000"]);
+}

@@ -1,0 +1,1 @@
+chan_deadlock.act

@@ -1,0 +1,1 @@
+chan_select_empty.act
