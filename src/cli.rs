@@ -38,7 +38,9 @@ pub const EXIT_DEADLOCK: i32 = 1;
     long_about = None,
     after_help = "Exit status: 0 ok, 1 compile errors or deadlock, 2 usage errors, \
                   127 uncaught exception, N after halt(N).\n\
-                  Environment: ACT_SCHEDULERS=N scheduler threads (default: one per core).",
+                  Environment: ACT_SCHEDULERS=N scheduler threads (default: one per core); \
+                  ACT_MAX_PROCESS_HEAP=BYTES the most heap and stack one process may use \
+                  (k, m, g suffixes; 0 for no ceiling; default: a quarter of memory).",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -84,6 +86,10 @@ enum Command {
 /// Parses the command line, does what it asks and returns the exit status.
 pub fn main() -> i32 {
     let cli = Cli::parse_from(erl_style_flags(std::env::args().collect()));
+    if let Err(message) = act_runtime::heap_limit::configured_ceiling_words() {
+        eprintln!("act: {message}");
+        return EXIT_USAGE;
+    }
     if let Some(n) = cli.schedulers {
         let _ = SCHEDULERS.set(n as usize);
     }

@@ -31,11 +31,16 @@ struct Run {
 }
 
 fn run(path: &Path, args: &[&str]) -> Run {
+    run_with(path, args, &[])
+}
+
+fn run_with(path: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_act"))
         .arg(path)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -104,6 +109,109 @@ fn spawn_past_process_limit_raises_system_limit() {
     // 1,048,576 waiting processes, about 1.5 GB): there is no switch yet to
     // lower the limit for a test (OTP's `+P N`).
     check_ok("spawn_bomb", &[]);
+}
+
+/// The ceiling the runaway programs run under: low enough that each run
+/// takes a second or two and about 0.5 GB (a runaway process transiently
+/// holds about twice its ceiling), far above what anything else here uses.
+const TEST_CEILING: (&str, &str) = ("ACT_MAX_PROCESS_HEAP", "256m");
+
+/// The lines of OTP's max_heap_size error report that do not vary, in
+/// order (`heap_limit.rs`): the process line and the sizes are checked
+/// apart.
+fn assert_heap_report(stderr: &str, max: &str, kill: bool) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("=ERROR REPORT==== ") && l.ends_with(" ==="))
+        .unwrap_or_else(|| panic!("no error report in:\n{stderr}"));
+    let report = &lines[start..];
+    let pid = report[1].strip_prefix("     Process:            <0.").and_then(|r| r.strip_suffix(".0> "));
+    assert!(pid.is_some_and(|n| n.parse::<u64>().is_ok()), "process line: {:?}", report[1]);
+    assert_eq!(report[2], "     Context:            maximum heap size reached");
+    assert_eq!(report[3], format!("     Max Heap Size:      {max}"));
+    let total: u64 = report[4].strip_prefix("     Total Heap Size:    ").and_then(|n| n.parse().ok()).expect("total heap size line");
+    assert!(total > max.parse::<u64>().unwrap(), "total {total} is not past the limit {max}");
+    assert_eq!(report[5], format!("     Kill:               {kill}"));
+    assert_eq!(report[6], "     Error Logger:       true");
+    assert!(report[7].starts_with("     Message Queue Len:  "), "{:?}", report[7]);
+    let keys = [
+        "old_heap_block_size", "heap_block_size", "mbuf_size", "recent_size", "stack_size", "old_heap_size",
+        "heap_size", "bin_vheap_size", "bin_vheap_block_size", "bin_old_vheap_size", "bin_old_vheap_block_size",
+    ];
+    assert!(report[8].starts_with("     GC Info:            [{old_heap_block_size,"), "{:?}", report[8]);
+    for (i, key) in keys.iter().enumerate().skip(1) {
+        assert!(report[8 + i].starts_with(&format!("                          {{{key},")), "{:?}", report[8 + i]);
+    }
+    assert!(report[8 + keys.len() - 1].ends_with("}]"));
+}
+
+#[test]
+fn max_heap_size_kills_with_otps_report() {
+    let r = check_ok("max_heap_report", &[]);
+    assert_heap_report(&r.stderr, "10000", true);
+    // The process with kill => false reports (at least once) too.
+    let second = r.stderr.match_indices("=ERROR REPORT====").nth(1).map(|(i, _)| &r.stderr[i..]).expect("a second report");
+    assert_heap_report(second, "10000", false);
+    assert!(!r.stderr.contains("ACT_MAX_PROCESS_HEAP"), "a process's own limit is not the VM's ceiling:\n{}", r.stderr);
+}
+
+/// A spawned process recursing or consing without end is killed at the
+/// ceiling with the report, while another process keeps running; the
+/// program goes on and ends normally.
+fn runaway_worker(how: &str) {
+    let r = run_with(&program("runaway"), &[how, "worker"], &[TEST_CEILING]);
+    assert!(
+        r.status == Some(0) && r.stdout == "ok\n",
+        "runaway {how}: exit status {:?}\nstdout:\n{}\nstderr:\n{}",
+        r.status,
+        r.stdout,
+        r.stderr
+    );
+    assert_heap_report(&r.stderr, &(256u64 << 20 >> 3).to_string(), true);
+    assert!(r.stderr.contains("     Limit:              the VM's per-process ceiling (ACT_MAX_PROCESS_HEAP)"), "{}", r.stderr);
+}
+
+#[test]
+fn runaway_recursion_in_a_process_kills_it_alone() {
+    runaway_worker("recursion");
+}
+
+#[test]
+fn runaway_list_in_a_process_kills_it_alone() {
+    runaway_worker("list");
+}
+
+/// When `main` itself runs away, the program ends as when `main` exits with
+/// any other reason: the report, `act: exception exit: killed`, status 127.
+fn runaway_main(how: &str) {
+    let r = run_with(&program("runaway"), &[how, "main"], &[TEST_CEILING]);
+    assert_eq!(r.status, Some(127), "runaway {how} in main:\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_heap_report(&r.stderr, &(256u64 << 20 >> 3).to_string(), true);
+    assert!(r.stderr.contains("act: exception exit: killed"), "{}", r.stderr);
+}
+
+#[test]
+fn runaway_recursion_in_main_ends_the_program() {
+    runaway_main("recursion");
+}
+
+#[test]
+fn runaway_list_in_main_ends_the_program() {
+    runaway_main("list");
+}
+
+#[test]
+fn malformed_ceiling_is_a_usage_error() {
+    for bad in ["lots", "-1", "1.5g", ""] {
+        let r = run_with(&program("runaway"), &["list", "main"], &[("ACT_MAX_PROCESS_HEAP", bad)]);
+        assert!(
+            r.status == Some(2) && r.stderr.contains("ACT_MAX_PROCESS_HEAP") && r.stdout.is_empty(),
+            "ACT_MAX_PROCESS_HEAP={bad:?}: exit status {:?}\nstderr:\n{}",
+            r.status,
+            r.stderr
+        );
+    }
 }
 
 /// A scratch file holding `bytes`, removed when dropped.

@@ -16,6 +16,7 @@ pub mod exit;
 pub mod format;
 pub mod gc;
 pub mod heap;
+pub mod heap_limit;
 pub mod inbox;
 pub mod interp;
 pub mod list;

@@ -104,8 +104,11 @@ pub struct Process {
     pub pending_exit: Option<Term>,
     /// `{M, F, Arity}` this process started in (process_info).
     pub initial_call: (crate::atom::Atom, crate::atom::Atom, u32),
-    /// `{max_heap_size, Words}`: 0 = no limit.
-    pub max_heap_words: usize,
+    /// `{max_heap_size, Size}` as the program set it (`heap_limit.rs`).
+    pub max_heap: crate::heap_limit::MaxHeapSize,
+    /// The limit enforced, in words: the lower of `max_heap.words` and the
+    /// VM's per-process ceiling; 0 = none. Set by `set_max_heap`.
+    pub heap_limit: usize,
     /// The channel operation this process is blocked in (`bif/chan.rs`).
     pub chan_wait: Option<crate::chan::Pending>,
     /// The cell of the last finished channel wait, reused by the next one
@@ -150,6 +153,7 @@ impl Mailbox {
 
 impl Process {
     pub fn new(vm: Arc<Vm>, pid: u64) -> Process {
+        let heap_limit = vm.max_process_heap_words();
         Process {
             pid,
             heap: Heap::new(),
@@ -175,7 +179,8 @@ impl Process {
             timed_out: false,
             pending_exit: None,
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
-            max_heap_words: 0,
+            max_heap: Default::default(),
+            heap_limit,
             chan_wait: None,
             chan_cell: None,
             call_first: None,
@@ -192,6 +197,23 @@ impl Process {
         crate::gc::collect(heap, &mut [regs.as_mut_slice(), pdict.as_mut_slice(), scratch.as_mut_slice(), extra.as_mut_slice()]);
         if let Some(r) = pending_exit.as_mut() {
             *r = extra[0];
+        }
+        self.check_heap_limit();
+    }
+
+    /// Sets `{max_heap_size, Size}` and the limit it makes.
+    pub fn set_max_heap(&mut self, m: crate::heap_limit::MaxHeapSize) {
+        self.max_heap = m;
+        self.heap_limit = crate::heap_limit::effective_limit(m.words, self.vm.max_process_heap_words());
+    }
+
+    /// Kills or reports the process when its heap and stack have grown past
+    /// its limit (`heap_limit.rs`). Runs after each collection and each
+    /// growth of the stacks' capacity.
+    #[inline]
+    pub fn check_heap_limit(&mut self) {
+        if self.heap_limit != 0 {
+            crate::heap_limit::check(self);
         }
     }
 

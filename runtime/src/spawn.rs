@@ -25,7 +25,7 @@ pub enum Entry {
 pub struct SpawnOpts {
     pub link: bool,
     pub monitor: bool,
-    pub max_heap_words: usize,
+    pub max_heap: Option<crate::heap_limit::MaxHeapSize>,
 }
 
 /// Function indices in the boot module.
@@ -101,7 +101,9 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
         }
     };
     child.pos = Some(pos);
-    child.max_heap_words = opts.max_heap_words;
+    if let Some(m) = opts.max_heap {
+        child.set_max_heap(m);
+    }
     if opts.link {
         child.links.push(parent.pid);
         parent.links.push(pid);

@@ -52,6 +52,21 @@ pub struct Vm {
     /// `init:stop` is shutting the program down: `main` dying of that
     /// shutdown does not end the program; `init:stop`'s own halt does.
     pub stopping: std::sync::atomic::AtomicBool,
+    /// The per-process memory ceiling in words (0 = none): every process's
+    /// heap plus stack is held to it (`heap_limit.rs`). Set before the
+    /// first process starts; processes read it when they are created.
+    pub max_process_heap: std::sync::atomic::AtomicUsize,
+}
+
+/// The ceiling a new VM starts with: `ACT_MAX_PROCESS_HEAP` or a fraction
+/// of memory (`heap_limit::configured_ceiling_words`), read once. A
+/// malformed variable is reported by the `act` command before any VM is
+/// made; here it falls back to the default.
+fn default_ceiling() -> usize {
+    static CEILING: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CEILING.get_or_init(|| {
+        crate::heap_limit::configured_ceiling_words().unwrap_or_else(|_| crate::heap_limit::default_ceiling_words())
+    })
 }
 
 /// How a program ended.
@@ -85,7 +100,13 @@ impl Vm {
             end_cv: parking_lot::Condvar::new(),
             finished: std::sync::atomic::AtomicBool::new(false),
             stopping: std::sync::atomic::AtomicBool::new(false),
+            max_process_heap: std::sync::atomic::AtomicUsize::new(default_ceiling()),
         })
+    }
+
+    /// The per-process memory ceiling in words; 0 = none.
+    pub fn max_process_heap_words(&self) -> usize {
+        self.max_process_heap.load(Ordering::Relaxed)
     }
 
     /// Installs a module (replacing an older version by name) and returns its index.

@@ -4,6 +4,7 @@
 use super::BifDef;
 use crate::atom::{self, Atom};
 use crate::exception::{BifResult, Exception};
+use crate::heap_limit::MaxHeapSize;
 use crate::process::{Message, Process};
 use crate::signal::{Payload, Signal, EXITED, NOTIFIED, RUNNABLE, RUNNING, WAITING};
 use crate::spawn::{spawn, Entry, SpawnOpts};
@@ -120,7 +121,7 @@ fn spawn_options(opts: Term) -> Result<SpawnOpts, Exception> {
             o.monitor = true;
         } else if let Some([k, v]) = h.as_tuple().filter(|e| e.len() == 2).map(|e| [e[0], e[1]]) {
             match &*k.as_atom().ok_or_else(Exception::badarg)?.name() {
-                "max_heap_size" => o.max_heap_words = max_heap_value(v)?,
+                "max_heap_size" => o.max_heap = Some(MaxHeapSize::from_term(v).ok_or_else(Exception::badarg)?),
                 "message_queue_data" | "priority" | "min_heap_size" | "min_bin_vheap_size" | "fullsweep_after" => {}
                 "monitor" => o.monitor = true,
                 _ => return Err(Exception::badarg()),
@@ -133,19 +134,6 @@ fn spawn_options(opts: Term) -> Result<SpawnOpts, Exception> {
         return Err(Exception::badarg());
     }
     Ok(o)
-}
-
-/// `{max_heap_size, N}` or `{max_heap_size, #{size => N, ...}}`.
-fn max_heap_value(v: Term) -> Result<usize, Exception> {
-    if let Some(n) = v.as_small() {
-        return usize::try_from(n).map_err(|_| Exception::badarg());
-    }
-    if v.is_map() {
-        if let Some(n) = crate::map::map_get(v, Term::atom(atom::atom("size"))).and_then(|s| s.as_small()) {
-            return usize::try_from(n).map_err(|_| Exception::badarg());
-        }
-    }
-    Err(Exception::badarg())
 }
 
 fn spawn_opt2(p: &mut Process, a: &[Term]) -> BifResult {
@@ -364,9 +352,12 @@ fn process_flag(p: &mut Process, a: &[Term]) -> BifResult {
             Ok(Term::bool(old))
         }
         "max_heap_size" => {
-            let old = p.max_heap_words;
-            p.max_heap_words = max_heap_value(a[1])?;
-            Ok(Term::small(old as i64))
+            let new = MaxHeapSize::from_term(a[1]).ok_or_else(Exception::badarg)?;
+            let old = p.max_heap;
+            // Checked from the next collection or stack growth on, as OTP
+            // checks it at its next collection.
+            p.set_max_heap(new);
+            Ok(old.to_term(&mut p.heap))
         }
         "priority" => {
             let v = a[1].as_atom().filter(|v| matches!(&*v.name(), "low" | "normal" | "high" | "max")).ok_or_else(Exception::badarg)?;
@@ -528,7 +519,7 @@ struct Snapshot {
     pdict: Vec<Term>,
     initial_call: (Atom, Atom, u32),
     pos: Option<crate::interp::Pos>,
-    max_heap_words: usize,
+    max_heap: MaxHeapSize,
 }
 
 impl Snapshot {
@@ -550,7 +541,7 @@ impl Snapshot {
             pdict: q.pdict.clone(),
             initial_call: q.initial_call,
             pos: q.pos,
-            max_heap_words: q.max_heap_words,
+            max_heap: q.max_heap,
         }
     }
 }
@@ -634,7 +625,7 @@ fn info_item(p: &mut Process, q: &Snapshot, item: Atom) -> BifResult {
                 p.heap.tuple(&[Term::atom(m), Term::atom(f), Term::small(a as i64)])
             }
         },
-        "max_heap_size" => Term::small(q.max_heap_words as i64),
+        "max_heap_size" => q.max_heap.to_term(&mut p.heap),
         _ => return Err(Exception::badarg()),
     };
     Ok(p.heap.tuple(&[key, value]))

@@ -21,6 +21,9 @@ pub(crate) enum Next {
 /// Saves the caller's position and moves the register window up to `base`.
 #[inline]
 pub(crate) fn push_frame(p: &mut Process, ret: Pos, base: u16) {
+    if p.frames.len() == p.frames.capacity() {
+        grow_frames(p);
+    }
     p.frames.push(frame_of(ret, p.base));
     p.base += base as usize;
 }
@@ -45,8 +48,10 @@ fn set_window_top(p: &mut Process, top: usize) {
     if top <= len {
         p.regs.truncate(top);
     } else {
-        p.regs.reserve(top - len);
-        // SAFETY: `reserve` made room for `top` terms; slots `len..top` are
+        if top > p.regs.capacity() {
+            grow_registers(p, top);
+        }
+        // SAFETY: the capacity is at least `top` terms; slots `len..top` are
         // written before `set_len` makes them visible, and `Term` is `Copy`.
         unsafe {
             let slots = p.regs.as_mut_ptr();
@@ -56,6 +61,23 @@ fn set_window_top(p: &mut Process, top: usize) {
             p.regs.set_len(top);
         }
     }
+}
+
+/// The stacks grow by doubling; each growth is where a deep recursion's
+/// memory is checked against the process's limit (`heap_limit.rs`).
+#[cold]
+#[inline(never)]
+fn grow_registers(p: &mut Process, top: usize) {
+    let len = p.regs.len();
+    p.regs.reserve(top - len);
+    p.check_heap_limit();
+}
+
+#[cold]
+#[inline(never)]
+fn grow_frames(p: &mut Process) {
+    p.frames.reserve(1);
+    p.check_heap_limit();
 }
 
 /// Moves the arguments `R[base..base+arity]` down to `R[0..arity]` (tail calls).
