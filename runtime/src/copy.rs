@@ -22,31 +22,90 @@ use crate::heap::{Fragment, Heap};
 use crate::term::{header_size, header_subtag, Subtag, Term, TAG_BOXED, TAG_HEADER, TAG_LIST, TAG_PRIMARY_MASK};
 
 /// Words needed to copy `t` (0 for an immediate).
+///
+/// Only pointers are pushed on the work stack (immediates cost nothing),
+/// and the stack lives in an inline array until it outgrows it: a message
+/// such as `{token, K}` is measured without touching the allocator (the
+/// `Vec` this used before was 60% of `copy_to_fragment` in the ring
+/// benchmark under callgrind: 434 of 674 instructions per message).
 pub fn size_of(t: Term) -> usize {
     let mut words = 0;
-    let mut stack = vec![t];
-    while let Some(mut t) = stack.pop() {
-        loop {
-            match t.0 & TAG_PRIMARY_MASK {
-                TAG_LIST => {
-                    words += 2;
-                    stack.push(t.head());
-                    t = t.tail();
+    let mut stack = WorkStack::new();
+    let mut t = t;
+    loop {
+        match t.0 & TAG_PRIMARY_MASK {
+            TAG_LIST => {
+                words += 2;
+                let h = t.head();
+                if !is_immediate(h) {
+                    stack.push(h);
                 }
-                TAG_BOXED => {
-                    let h = t.header();
-                    words += 1 + header_size(h);
-                    let (first, count) = term_words(h);
-                    for k in first..first + count {
-                        stack.push(Term(t.word(k)));
-                    }
-                    break;
-                }
-                _ => break,
+                t = t.tail();
+                continue;
             }
+            TAG_BOXED => {
+                let h = t.header();
+                words += 1 + header_size(h);
+                let (first, count) = term_words(h);
+                for k in first..first + count {
+                    let e = Term(t.word(k));
+                    if !is_immediate(e) {
+                        stack.push(e);
+                    }
+                }
+            }
+            _ => {}
+        }
+        match stack.pop() {
+            Some(next) => t = next,
+            None => return words,
         }
     }
-    words
+}
+
+/// Terms still to visit: an inline array first, a `Vec` beyond it. The
+/// array is left uninitialised: filling 32 slots on every call cost more
+/// than measuring a small message (callgrind, ring: 114 -> 50 instructions
+/// per `size_of`).
+struct WorkStack {
+    /// `inline[..len]` are initialised.
+    inline: [std::mem::MaybeUninit<Term>; WorkStack::INLINE],
+    len: usize,
+    spill: Vec<Term>,
+}
+
+impl WorkStack {
+    /// Deep enough for any message of a few nested tuples and lists
+    /// (a list spine costs no depth: its tail is followed, not pushed).
+    const INLINE: usize = 32;
+
+    #[inline]
+    fn new() -> WorkStack {
+        WorkStack { inline: [const { std::mem::MaybeUninit::uninit() }; Self::INLINE], len: 0, spill: Vec::new() }
+    }
+
+    #[inline]
+    fn push(&mut self, t: Term) {
+        if self.len < Self::INLINE {
+            self.inline[self.len].write(t);
+            self.len += 1;
+        } else {
+            self.spill.push(t);
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Term> {
+        if let Some(t) = self.spill.pop() {
+            return Some(t);
+        }
+        if self.len == 0 {
+            return None;
+        }
+        self.len -= 1;
+        // SAFETY: slots below `len` were written by `push`.
+        Some(unsafe { self.inline[self.len].assume_init() })
+    }
 }
 
 /// Copies `t` into `heap` (everything, literals included).

@@ -18,7 +18,7 @@ use crate::term::Term;
 /// Moves every pending signal into the process. Returns the reason the
 /// process must die with, when an exit signal killed it.
 pub fn take_signals(p: &mut Process) -> Option<Term> {
-    let Some(h) = p.handle.clone() else { return p.pending_exit };
+    let Some(h) = p.handle.as_ref() else { return p.pending_exit };
     h.take_signals(&mut p.signals);
     while let Some(s) = p.signals.pop_front() {
         handle(p, s);
