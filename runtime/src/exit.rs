@@ -32,6 +32,7 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
     if let Some(t) = p.wait_timer.take() {
         vm.timers.cancel(t);
     }
+    crate::alias::drop_all(&mut p);
     // 1. Signals taken from the inbox but not handled (those behind the
     // exit signal that killed it, see `inbox::take_signals`) count as late
     // too: dropping them lost links and monitors (no 'EXIT', no 'DOWN').

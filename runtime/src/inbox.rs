@@ -35,6 +35,11 @@ fn handle(p: &mut Process, s: Signal) {
         Signal::Message(m) => {
             p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment) })
         }
+        Signal::AliasMessage { alias, message } => {
+            if crate::alias::arrived(p, alias) {
+                p.mailbox.queue.push_back(Message { term: message.term, fragment: Some(message.fragment) })
+            }
+        }
         Signal::Exit { from, reason, linked } => exit_signal(p, from, reason, linked),
         Signal::Link { from } => {
             if !p.links.contains(&from) {
@@ -48,6 +53,7 @@ fn handle(p: &mut Process, s: Signal) {
             let had = p.monitors.iter().position(|&(r, _)| r == reference);
             if let Some(i) = had {
                 p.monitors.remove(i);
+                crate::alias::monitor_ended(p, reference);
                 p.mailbox.queue.push_back(Message { term: message.term, fragment: Some(message.fragment) });
             }
         }

@@ -2,6 +2,7 @@
 //! their scheduler, and the native functions. It never depends on the
 //! compiler: the compiler builds [`module::Module`]s through this crate's API.
 
+pub mod alias;
 pub mod atom;
 pub mod bif;
 pub mod binary;

@@ -94,6 +94,8 @@ pub struct Process {
     /// Monitors on this process: (reference number, watching pid, the
     /// registered name it was monitored by, if any).
     pub monitored_by: Vec<(u64, u64, Option<crate::atom::Atom>)>,
+    /// Active aliases and how each ends (`alias.rs`).
+    pub aliases: Vec<(u64, crate::alias::AliasMode)>,
     /// `process_flag(priority, P)`: kept and reported; scheduling ignores it.
     pub priority: crate::atom::Atom,
     pub trap_exit: bool,
@@ -174,6 +176,7 @@ impl Process {
             links: Vec::new(),
             monitors: Vec::new(),
             monitored_by: Vec::new(),
+            aliases: Vec::new(),
             trap_exit: false,
             wait_timer: None,
             timed_out: false,

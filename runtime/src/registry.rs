@@ -47,6 +47,8 @@ type PidMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<PidHasher>>;
 pub struct Registry {
     shards: Vec<RwLock<PidMap<Arc<ProcessHandle>>>>,
     names: Mutex<HashMap<Atom, u64>>,
+    /// Active aliases (reference number -> owner pid); see `alias.rs`.
+    aliases: Mutex<PidMap<u64>>,
     live: AtomicUsize,
     pub max_processes: AtomicUsize,
 }
@@ -56,6 +58,7 @@ impl Default for Registry {
         Registry {
             shards: (0..SHARDS).map(|_| RwLock::new(PidMap::default())).collect(),
             names: Mutex::new(HashMap::new()),
+            aliases: Mutex::new(PidMap::default()),
             live: AtomicUsize::new(0),
             max_processes: AtomicUsize::new(DEFAULT_MAX_PROCESSES),
         }
@@ -104,6 +107,21 @@ impl Registry {
             self.shards.iter().flat_map(|s| s.read().values().cloned().collect::<Vec<_>>()).collect();
         v.sort_unstable_by_key(|h| h.pid);
         v
+    }
+
+    // ---- aliases ----
+
+    pub fn add_alias(&self, id: u64, owner: u64) {
+        self.aliases.lock().insert(id, owner);
+    }
+
+    pub fn remove_alias(&self, id: u64) {
+        self.aliases.lock().remove(&id);
+    }
+
+    /// The process alias `id` delivers to, while it is active.
+    pub fn alias_owner(&self, id: u64) -> Option<u64> {
+        self.aliases.lock().get(&id).copied()
     }
 
     // ---- names ----

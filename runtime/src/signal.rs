@@ -57,6 +57,9 @@ impl Payload {
 
 pub enum Signal {
     Message(Payload),
+    /// A message sent to the alias `alias` of the receiver: it reaches the
+    /// mailbox only if the alias is still active (`alias::arrived`).
+    AliasMessage { alias: u64, message: Payload },
     /// An exit signal. `linked`: sent because a linked process died
     /// (else sent by `exit/2`, where `kill` is untrappable).
     Exit { from: u64, reason: Payload, linked: bool },

@@ -1044,7 +1044,7 @@ impl FnCompiler<'_, '_> {
 }
 
 /// Whether `e` is a call that returns a fresh reference or pid (or a tuple
-/// holding one): `make_ref()`, `monitor(...)`, `spawn_monitor(...)`, `spawn*`.
+/// holding one): `make_ref()`, `monitor(...)`, `alias(...)`, `spawn_monitor(...)`, `spawn*`.
 fn makes_fresh_value(e: &Expr) -> bool {
     let Expr::Call { target, .. } = e else { return false };
     let name = match target {
@@ -1055,7 +1055,7 @@ fn makes_fresh_value(e: &Expr) -> bool {
         },
         _ => return false,
     };
-    matches!(name, "make_ref" | "monitor" | "spawn_monitor" | "spawn" | "spawn_link" | "spawn_opt")
+    matches!(name, "make_ref" | "monitor" | "alias" | "spawn_monitor" | "spawn" | "spawn_link" | "spawn_opt")
 }
 
 pub fn atom_of(e: &Expr) -> Option<&str> {
@@ -1097,6 +1097,7 @@ pub fn is_auto_imported(name: &str, arity: u32) -> bool {
             | ("term_to_binary", 1) | ("term_to_binary", 2) | ("throw", 1) | ("time", 0) | ("tl", 1) | ("trunc", 1)
             | ("tuple_size", 1) | ("tuple_to_list", 1) | ("unlink", 1) | ("unregister", 1) | ("whereis", 1)
             | ("date", 0) | ("integer_to_list", 3) | ("send", 2) | ("is_function", 3) | ("hibernate", 3)
+            | ("alias", 0) | ("alias", 1) | ("unalias", 1)
     )
 }
 

@@ -6,6 +6,7 @@ use crate::atom::{self, Atom};
 use crate::exception::{BifResult, Exception};
 use crate::heap_limit::MaxHeapSize;
 use crate::process::{Message, Process};
+use crate::alias::{self as aliases, AliasMode};
 use crate::signal::{Payload, Signal, EXITED, NOTIFIED, RUNNABLE, RUNNING, WAITING};
 use crate::spawn::{spawn, Entry, SpawnOpts};
 use crate::term::Term;
@@ -30,6 +31,10 @@ pub const BIFS: &[BifDef] = &[
     ("erlang", "link", 1, link),
     ("erlang", "unlink", 1, unlink),
     ("erlang", "monitor", 2, monitor),
+    ("erlang", "monitor", 3, monitor3),
+    ("erlang", "alias", 0, alias0),
+    ("erlang", "alias", 1, alias1),
+    ("erlang", "unalias", 1, unalias),
     ("erlang", "demonitor", 1, demonitor1),
     ("erlang", "demonitor", 2, demonitor2),
     ("erlang", "exit", 2, exit2),
@@ -147,21 +152,56 @@ fn spawn_opt4(p: &mut Process, a: &[Term]) -> BifResult {
 
 // ---- sending ----
 
-/// Resolves a send destination: a pid, a registered name, or `{Name, Node}`.
-fn destination(p: &Process, to: Term) -> Result<Option<u64>, Exception> {
+/// Where a send goes.
+enum SendTo {
+    Pid(u64),
+    /// A reference: an alias, delivered while it is active (`alias.rs`).
+    Alias(u64),
+    /// Nowhere (an unregistered `{Name, Node}`): the message is dropped.
+    Dropped,
+}
+
+/// Resolves a send destination: a pid, a registered name, an alias, or
+/// `{Name, Node}`.
+fn destination(p: &Process, to: Term) -> Result<SendTo, Exception> {
     if let Some(pid) = to.as_pid() {
-        return Ok(Some(pid));
+        return Ok(SendTo::Pid(pid));
     }
     if let Some(name) = to.as_atom() {
         return match p.vm.registry.whereis(name) {
-            Some(pid) => Ok(Some(pid)),
+            Some(pid) => Ok(SendTo::Pid(pid)),
             None => Err(Exception::badarg()),
         };
     }
+    if to.is_ref() {
+        return Ok(SendTo::Alias(to.word(1)));
+    }
     // `{Name, Node}`: an unregistered name drops the message (OTP).
     match to.as_tuple().filter(|t| t.len() == 2 && t[0].is_atom() && t[1].is_atom()) {
-        Some(t) => Ok(t[0].as_atom().and_then(|n| p.vm.registry.whereis(n))),
+        Some(t) => Ok(t[0].as_atom().and_then(|n| p.vm.registry.whereis(n)).map_or(SendTo::Dropped, SendTo::Pid)),
         None => Err(Exception::badarg()),
+    }
+}
+
+fn send_to(p: &mut Process, to: SendTo, msg: Term) {
+    match to {
+        SendTo::Pid(pid) => send_message(p, pid, msg),
+        SendTo::Alias(id) => send_to_alias(p, id, msg),
+        SendTo::Dropped => {}
+    }
+}
+
+/// A send to an alias: dropped unless the alias is active, both now (the
+/// registry knows an owner) and when the owner takes the message.
+fn send_to_alias(p: &mut Process, id: u64, msg: Term) {
+    let Some(owner) = p.vm.registry.alias_owner(id) else { return };
+    let payload = Payload::copy_of(msg);
+    if owner == p.pid {
+        if aliases::arrived(p, id) {
+            p.mailbox.queue.push_back(Message { term: payload.term, fragment: Some(payload.fragment) });
+        }
+    } else {
+        p.vm.clone().signal_quiet(owner, Signal::AliasMessage { alias: id, message: payload });
     }
 }
 
@@ -175,9 +215,8 @@ pub fn send_message(p: &mut Process, pid: u64, msg: Term) {
 }
 
 fn send2(p: &mut Process, a: &[Term]) -> BifResult {
-    if let Some(pid) = destination(p, a[0])? {
-        send_message(p, pid, a[1]);
-    }
+    let to = destination(p, a[0])?;
+    send_to(p, to, a[1]);
     Ok(a[1])
 }
 
@@ -185,9 +224,8 @@ fn send3(p: &mut Process, a: &[Term]) -> BifResult {
     if !a[2].is_list() {
         return Err(Exception::badarg());
     }
-    if let Some(pid) = destination(p, a[0])? {
-        send_message(p, pid, a[1]);
-    }
+    let to = destination(p, a[0])?;
+    send_to(p, to, a[1]);
     Ok(Term::atom(atom::OK))
 }
 
@@ -237,11 +275,44 @@ fn unlink(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn monitor(p: &mut Process, a: &[Term]) -> BifResult {
+    monitor_with(p, a, None)
+}
+
+/// `monitor(process, P, Options)`: `{alias, Mode}` makes the monitor's
+/// reference an alias too (`alias.rs`), the last one given winning as in OTP.
+fn monitor3(p: &mut Process, a: &[Term]) -> BifResult {
+    let mut alias = None;
+    let mut t = a[2];
+    while let Some((h, tl)) = t.as_cons() {
+        t = tl;
+        let Some(e) = h.as_tuple().filter(|e| e.len() == 2 && e[0].is_atom_eq(atom::atom("alias"))) else {
+            return Err(Exception::badarg());
+        };
+        alias = Some(match &*e[1].as_atom().ok_or_else(Exception::badarg)?.name() {
+            "explicit_unalias" => AliasMode::ExplicitUnalias,
+            "demonitor" => AliasMode::Demonitor,
+            "reply_demonitor" => AliasMode::ReplyDemonitor,
+            _ => return Err(Exception::badarg()),
+        });
+    }
+    if !t.is_nil() {
+        return Err(Exception::badarg());
+    }
+    monitor_with(p, a, alias)
+}
+
+fn monitor_with(p: &mut Process, a: &[Term], alias: Option<AliasMode>) -> BifResult {
     if !a[0].is_atom_eq(atom::PROCESS) {
         return Err(Exception::badarg());
     }
     let r = p.vm.make_ref_id();
     let rt = p.heap.reference(r);
+    if let Some(mode) = alias {
+        if !(a[1].is_pid() || a[1].is_atom() || a[1].is_tuple()) {
+            return Err(Exception::badarg());
+        }
+        aliases::activate(p, r, mode);
+    }
     let mut by_name = None;
     let target = if let Some(pid) = a[1].as_pid() {
         Some(pid)
@@ -256,10 +327,14 @@ fn monitor(p: &mut Process, a: &[Term]) -> BifResult {
                 let down = p.heap.tuple(&[Term::atom(atom::DOWN), rt, Term::atom(atom::PROCESS), who, Term::atom(atom::NOPROC)]);
                 let m = Payload::copy_of(down);
                 p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment) });
+                aliases::monitor_ended(p, r);
                 return Ok(rt);
             }
         }
     } else {
+        if alias.is_some() {
+            aliases::deactivate(p, r);
+        }
         return Err(Exception::badarg());
     };
     let pid = target.unwrap_or(0);
@@ -286,6 +361,7 @@ fn demonitor_ref(p: &mut Process, r: Term, flush: bool) -> Result<bool, Exceptio
     if let Some(i) = found {
         let (_, target) = p.monitors.remove(i);
         p.vm.clone().signal_quiet(target, Signal::Demonitor { reference: id });
+        aliases::monitor_ended(p, id);
     }
     if flush {
         // Drop 'DOWN' messages for this monitor.
@@ -295,6 +371,41 @@ fn demonitor_ref(p: &mut Process, r: Term, flush: bool) -> Result<bool, Exceptio
         p.mailbox.cursor = 0;
     }
     Ok(found.is_some())
+}
+
+fn alias0(p: &mut Process, _a: &[Term]) -> BifResult {
+    make_alias(p, AliasMode::ExplicitUnalias)
+}
+
+/// `alias(Options)`: `[explicit_unalias]` (the default) or `[reply]`.
+fn alias1(p: &mut Process, a: &[Term]) -> BifResult {
+    let mut mode = AliasMode::ExplicitUnalias;
+    let mut t = a[0];
+    while let Some((h, tl)) = t.as_cons() {
+        t = tl;
+        match &*h.as_atom().ok_or_else(Exception::badarg)?.name() {
+            "explicit_unalias" => mode = AliasMode::ExplicitUnalias,
+            "reply" => mode = AliasMode::Reply,
+            _ => return Err(Exception::badarg()),
+        }
+    }
+    if !t.is_nil() {
+        return Err(Exception::badarg());
+    }
+    make_alias(p, mode)
+}
+
+fn make_alias(p: &mut Process, mode: AliasMode) -> BifResult {
+    let r = p.vm.make_ref_id();
+    aliases::activate(p, r, mode);
+    Ok(p.heap.reference(r))
+}
+
+fn unalias(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_ref() {
+        return Err(Exception::badarg());
+    }
+    Ok(Term::bool(aliases::deactivate(p, a[0].word(1))))
 }
 
 fn demonitor1(p: &mut Process, a: &[Term]) -> BifResult {
