@@ -4,7 +4,10 @@
 //! Order (each step relies on the one before):
 //! 1. Close the inbox: from now on senders get their signal back and answer
 //!    for the dead process themselves (`noproc`). Links and monitors that
-//!    arrived before the close are honoured with the real reason.
+//!    arrived before the close are honoured with the real reason, except
+//!    behind an exit signal that killed the process: signals from one
+//!    sender keep their order, so a monitor sent after `exit(P, kill)`
+//!    must find P dead, and is answered with `noproc` as OTP does.
 //! 2. Send an exit signal to every linked process, a `'DOWN'` message to
 //!    every monitoring process.
 //! 3. Drop the registered name and the table entry; free the heap.
@@ -38,8 +41,12 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
     // too: dropping them lost links and monitors (no 'EXIT', no 'DOWN').
     let mut late = std::mem::take(&mut p.signals);
     late.extend(h.close());
+    // `pending_exit` is set only by an exit signal (`inbox::exit_signal`,
+    // or `exit/2` to oneself): everything still queued came after it.
+    let killed_by_signal = p.pending_exit.is_some();
     for s in late {
         match s {
+            Signal::Link { .. } | Signal::Monitor { .. } if killed_by_signal => vm.answer_for_dead(p.pid, s),
             Signal::Link { from } => {
                 if !p.links.contains(&from) {
                     p.links.push(from)

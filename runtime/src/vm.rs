@@ -211,7 +211,7 @@ impl Vm {
         }
     }
 
-    fn answer_for_dead(self: &Arc<Self>, pid: u64, s: Signal) {
+    pub(crate) fn answer_for_dead(self: &Arc<Self>, pid: u64, s: Signal) {
         match s {
             Signal::Link { from } => {
                 let reason = Payload::copy_of(Term::atom(atom::NOPROC));
