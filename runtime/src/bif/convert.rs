@@ -306,6 +306,7 @@ fn binary_to_float(p: &mut Process, a: &[Term]) -> BifResult {
 fn binary_to_list1(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(b) = binary::bytes(a[0]) else { return badarg() };
     let b = b.into_owned();
+    super::charge(p, b.len(), super::rate::BINARY_TO_LIST);
     Ok(list::from_bytes_list(&mut p.heap, &b))
 }
 
@@ -316,6 +317,7 @@ fn binary_to_list3(p: &mut Process, a: &[Term]) -> BifResult {
         return badarg();
     }
     let b = b[start - 1..stop].to_vec();
+    super::charge(p, b.len(), super::rate::BINARY_TO_LIST);
     Ok(list::from_bytes_list(&mut p.heap, &b))
 }
 
@@ -332,14 +334,20 @@ fn list_to_binary(p: &mut Process, a: &[Term]) -> BifResult {
         return badarg();
     }
     match list::iolist_to_bytes(a[0]) {
-        Some(b) => Ok(p.heap.binary_owned(b)),
+        Some(b) => {
+            super::charge(p, b.len(), super::rate::IOLIST_BYTES);
+            Ok(p.heap.binary_owned(b))
+        }
         None => badarg(),
     }
 }
 
-fn iolist_size(_p: &mut Process, a: &[Term]) -> BifResult {
+fn iolist_size(p: &mut Process, a: &[Term]) -> BifResult {
     match list::iolist_size(a[0]) {
-        Some(n) => Ok(Term::small(n as i64)),
+        Some(n) => {
+            super::charge(p, n, super::rate::IOLIST_BYTES);
+            Ok(Term::small(n as i64))
+        }
         None => badarg(),
     }
 }
@@ -349,6 +357,7 @@ fn bitstring_to_list(p: &mut Process, a: &[Term]) -> BifResult {
     let whole = b.bit_len / 8;
     let rest = b.bit_len % 8;
     let bytes = b.slice(0, whole * 8).to_bytes().into_owned();
+    super::charge(p, bytes.len(), super::rate::BINARY_TO_LIST);
     let mut v: Vec<Term> = bytes.iter().map(|&x| Term::small(x as i64)).collect();
     if rest != 0 {
         // The trailing bits are the last element (a proper list, as OTP).

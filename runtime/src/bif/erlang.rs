@@ -129,9 +129,12 @@ pub const BIFS: &[BifDef] = &[
 
 // ---- lists ----
 
-fn length(_p: &mut Process, a: &[Term]) -> BifResult {
+fn length(p: &mut Process, a: &[Term]) -> BifResult {
     match list::length(a[0]) {
-        Some(n) => Ok(Term::small(n as i64)),
+        Some(n) => {
+            super::charge(p, n, super::rate::LENGTH);
+            Ok(Term::small(n as i64))
+        }
         None => badarg(),
     }
 }
@@ -150,6 +153,7 @@ pub fn append_lists(p: &mut Process, a: Term, b: Term) -> BifResult {
         return Ok(b);
     }
     let v = arg_list(a)?;
+    super::charge(p, v.len(), super::rate::COPY_CELLS);
     Ok(p.heap.list_with_tail(&v, b))
 }
 
@@ -162,6 +166,7 @@ fn append(p: &mut Process, a: &[Term]) -> BifResult {
 pub fn subtract_lists(p: &mut Process, a: Term, b: Term) -> BifResult {
     let va = arg_list(a)?;
     let vb = arg_list(b)?;
+    super::charge(p, va.len() + vb.len(), super::rate::SEARCH);
     if vb.is_empty() || va.is_empty() {
         return Ok(a);
     }

@@ -534,7 +534,10 @@ fn decode_head(heap: &mut Heap, r: &mut Reader, safe: bool, stack: &mut Vec<Pend
 
 fn term_to_binary1(p: &mut Process, a: &[Term]) -> BifResult {
     match encode(a[0]) {
-        Some(b) => Ok(p.heap.binary_owned(b)),
+        Some(b) => {
+            super::charge(p, b.len(), super::rate::IOLIST_BYTES);
+            Ok(p.heap.binary_owned(b))
+        }
         None => badarg(),
     }
 }
@@ -555,7 +558,10 @@ fn term_to_binary2(p: &mut Process, a: &[Term]) -> BifResult {
         }
     }
     match encode_with(a[0], minor) {
-        Some(b) => Ok(p.heap.binary_owned(b)),
+        Some(b) => {
+            super::charge(p, b.len(), super::rate::IOLIST_BYTES);
+            Ok(p.heap.binary_owned(b))
+        }
         None => badarg(),
     }
 }
@@ -571,6 +577,7 @@ fn external_size(_p: &mut Process, a: &[Term]) -> BifResult {
 fn binary_to_term1(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(bytes) = binary::bytes(a[0]) else { return badarg() };
     let bytes = bytes.into_owned();
+    super::charge(p, bytes.len(), super::rate::IOLIST_BYTES);
     match decode(&mut p.heap, &bytes, false) {
         Some((t, _)) => Ok(t),
         None => badarg(),
@@ -591,6 +598,7 @@ fn binary_to_term2(p: &mut Process, a: &[Term]) -> BifResult {
             return badarg();
         }
     }
+    super::charge(p, bytes.len(), super::rate::IOLIST_BYTES);
     match decode(&mut p.heap, &bytes, safe) {
         Some((t, n)) if used => Ok(p.heap.tuple(&[t, Term::small(n as i64)])),
         Some((t, _)) => Ok(t),

@@ -29,6 +29,7 @@ pub fn reverse_onto(p: &mut Process, l: Term, tail: Term) -> BifResult {
     if !t.is_nil() {
         return badarg();
     }
+    super::charge(p, v.len(), super::rate::COPY_CELLS);
     // One allocation for the whole result.
     v.reverse();
     Ok(p.heap.list_with_tail(&v, tail))
@@ -54,20 +55,24 @@ fn reverse2(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// The first tuple in `list` whose `n`th element is `==` to `key`.
 /// `Err` when `list` is improper (OTP: badarg) or `n` is not >= 1.
-fn keyfind_impl(key: Term, n: Term, list: Term) -> Result<Option<Term>, crate::exception::Exception> {
+fn keyfind_impl(p: &mut Process, key: Term, n: Term, list: Term) -> Result<Option<Term>, crate::exception::Exception> {
     let n = arg_usize(n)?;
     if n == 0 {
         return badarg();
     }
     let mut t = list;
+    let mut walked = 0;
     while let Some((h, tl)) = t.as_cons() {
+        walked += 1;
         if let Some(e) = h.as_tuple() {
             if e.len() >= n && compare::eq(e[n - 1], key) {
+                super::charge(p, walked, super::rate::SEARCH);
                 return Ok(Some(h));
             }
         }
         t = tl;
     }
+    super::charge(p, walked, super::rate::SEARCH);
     if t.is_nil() {
         Ok(None)
     } else {
@@ -75,14 +80,14 @@ fn keyfind_impl(key: Term, n: Term, list: Term) -> Result<Option<Term>, crate::e
     }
 }
 
-fn keyfind(_p: &mut Process, a: &[Term]) -> BifResult {
-    Ok(keyfind_impl(a[0], a[1], a[2])?.unwrap_or(Term::bool(false)))
+fn keyfind(p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(keyfind_impl(p, a[0], a[1], a[2])?.unwrap_or(Term::bool(false)))
 }
-fn keymember(_p: &mut Process, a: &[Term]) -> BifResult {
-    Ok(Term::bool(keyfind_impl(a[0], a[1], a[2])?.is_some()))
+fn keymember(p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(keyfind_impl(p, a[0], a[1], a[2])?.is_some()))
 }
 fn keysearch(p: &mut Process, a: &[Term]) -> BifResult {
-    match keyfind_impl(a[0], a[1], a[2])? {
+    match keyfind_impl(p, a[0], a[1], a[2])? {
         Some(t) => {
             let value = super::erlang::mk_atom("value");
             Ok(p.heap.tuple(&[value, t]))
@@ -92,14 +97,18 @@ fn keysearch(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 /// `lists:member/2` matches (`=:=`).
-fn member(_p: &mut Process, a: &[Term]) -> BifResult {
+fn member(p: &mut Process, a: &[Term]) -> BifResult {
     let mut t = a[1];
+    let mut walked = 0;
     while let Some((h, tl)) = t.as_cons() {
+        walked += 1;
         if compare::eq_exact(h, a[0]) {
+            super::charge(p, walked, super::rate::SEARCH);
             return Ok(Term::bool(true));
         }
         t = tl;
     }
+    super::charge(p, walked, super::rate::SEARCH);
     if t.is_nil() {
         Ok(Term::bool(false))
     } else {

@@ -96,3 +96,37 @@ pub fn module_has_bifs(m: Atom) -> bool {
 pub fn get(i: u32) -> &'static Bif {
     &registry().bifs[i as usize]
 }
+
+/// Charges `units` of work done by a BIF to the calling process, at
+/// `per_reduction` units per reduction (the rates, taken from OTP, are
+/// listed with `scheduler::SLICE_REDUCTIONS`). A call costs one reduction
+/// whatever it does; this adds the rest, so a BIF that walked a long list
+/// or a large binary uses up the time slice and the process yields at its
+/// next function entry instead of running thousands more such calls.
+#[inline]
+pub fn charge(p: &mut Process, units: usize, per_reduction: usize) {
+    let r = (units / per_reduction) as i64;
+    if r > 0 {
+        p.budget -= r;
+        p.reductions += r as u64;
+    }
+}
+
+/// Work rates for `charge`, each OTP 25's own for the same BIF.
+pub mod rate {
+    /// `length/1`: `erts_trapping_length_1` walks 16 cells per reduction.
+    pub const LENGTH: usize = 16;
+    /// `lists:member/2`, `keyfind/3` and friends: `10 * CONTEXT_REDS`
+    /// elements per time slice (erl_bif_lists.c).
+    pub const SEARCH: usize = 10;
+    /// `lists:reverse/2` (and list copies: `++`, `lists:append/2`):
+    /// `CONTEXT_REDS * 40` cells per time slice.
+    pub const COPY_CELLS: usize = 40;
+    /// `binary_to_list/1`: `ERTS_B2L_BYTES_PER_REDUCTION` (erl_binary.c).
+    pub const BINARY_TO_LIST: usize = 256;
+    /// `list_to_binary/1`, `iolist_to_binary/1`, `iolist_size/1`:
+    /// `ERTS_IOLIST_TO_BUF_BYTES_PER_RED` = 8 * 32 bytes. Also used for
+    /// `term_to_binary` and `binary_to_term`, per byte of the encoding
+    /// (OTP counts 32 terms per reduction there; bytes are what we have).
+    pub const IOLIST_BYTES: usize = 256;
+}

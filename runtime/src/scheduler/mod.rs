@@ -35,8 +35,27 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 /// Reductions in one time slice: BEAM's `CONTEXT_REDS` (erl_vm.h), the
-/// value it has used since OTP 19.2. A reduction is a function call (or a
-/// fun call, or a message examined by a receive).
+/// value it has used since OTP 19.2. A process runs until its budget is
+/// spent; the interpreter checks it at function entries, so a slice ends
+/// at the first call or return after the budget reaches zero.
+///
+/// What costs a reduction:
+/// - a function call, tail call, fun call or `apply`, and a BIF call;
+/// - each message a receive examines and skips;
+/// - BIFs that walk data whose size the caller chooses pay for the walk
+///   on top (`bif::charge`, rates from OTP 25 in `bif::rate`):
+///   `length/1` 1 per 16 cells; `lists:member/2`, `keyfind/3`,
+///   `keymember/3`, `keysearch/3` and `--` 1 per 10 elements;
+///   `lists:reverse/1,2`, `lists:append/2` and `++` 1 per 40 cells copied;
+///   `binary_to_list/1,3` and `bitstring_to_list/1` 1 per 256 bytes;
+///   `list_to_binary/1`, `iolist_to_binary/1`, `iolist_size/1`,
+///   `term_to_binary/1,2` and `binary_to_term/1,2` 1 per 256 bytes.
+///   Such a BIF still runs to completion (OTP would trap and resume it
+///   in the next slice): one call on a 10 MB binary holds the scheduler
+///   for its own duration, but it then yields, where it used to count as
+///   a single reduction and run 4,000 times per slice.
+/// Not charged beyond the call: atoms and small fixed-size data, copying
+/// a message on send, garbage collection.
 pub const SLICE_REDUCTIONS: i64 = 4000;
 
 /// How often the injector is checked before the local queue (Go: 61, a
