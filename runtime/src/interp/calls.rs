@@ -183,8 +183,11 @@ pub(crate) fn call_first(p: &mut Process, rerun: Pos, (m, f, arg): (Atom, Atom, 
         return Err(undef(p, Term::atom(m), Term::atom(f), &[arg]));
     };
     // Everything at or above `regs.len()` is free (the window invariant of
-    // `Process::regs`), so the callee's R[0] is the first slot past it.
-    push_frame(p, rerun, (p.regs.len() - p.base) as u16);
+    // `Process::regs`), so the callee's R[0] is the first slot past it. A
+    // window wider than a register operand can name (only `apply` with a
+    // huge argument list makes one) cannot hold a frame offset.
+    let above = u16::try_from(p.regs.len() - p.base).map_err(|_| Exception::system_limit())?;
+    push_frame(p, rerun, above);
     p.regs.push(arg);
     let new = Pos { module, func, pc: 0 };
     enter(p, new, 1);
