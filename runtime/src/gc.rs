@@ -19,7 +19,7 @@
 //! allocated word amortised. Queued messages are not part of the heap until
 //! they are received, so a long mailbox is never copied.
 
-use crate::heap::{Heap, MIN_ALLOC_AREA_WORDS};
+use crate::heap::{Chunk, Heap, MIN_ALLOC_AREA_WORDS};
 use crate::term::{header_size, header_subtag, Subtag, Term, TAG_BOXED, TAG_HEADER, TAG_LIST, TAG_PRIMARY_MASK};
 
 /// Whether every safe point collects (`ACT_GC_STRESS=1`), to flush out
@@ -33,12 +33,19 @@ pub fn stress_enabled() -> bool {
 struct FromSpace {
     /// (start, end) byte addresses of every from-space block, sorted.
     ranges: Vec<(usize, usize)>,
+    /// The lowest start and highest end: a pointer outside them (most
+    /// literals) is rejected with two compares.
+    lo: usize,
+    hi: usize,
 }
 
 impl FromSpace {
     #[inline]
     fn contains(&self, p: *const u64) -> bool {
         let a = p as usize;
+        if a < self.lo || a >= self.hi {
+            return false;
+        }
         if self.ranges.len() <= 8 {
             // Usually 1-3 ranges: a linear scan beats a binary search.
             return self.ranges.iter().any(|&(s, e)| a >= s && a < e);
@@ -53,16 +60,16 @@ impl FromSpace {
 /// registers, stack, process dictionary, exception state. They are updated
 /// in place to the new addresses.
 pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]]) {
-    let mut ranges: Vec<(usize, usize)> = heap
-        .chunks
-        .iter()
-        .chain(heap.fragments.iter())
-        .map(|c| (c.as_ptr() as usize, c.as_ptr() as usize + c.len() * 8))
-        .collect();
+    let mut ranges = heap.blocks();
     ranges.sort_unstable();
-    let from = FromSpace { ranges };
-    let estimate = heap.live_after_gc.max(MIN_ALLOC_AREA_WORDS);
-    let mut to = ToSpaceImpl { chunks: Vec::new(), sealed: Vec::new(), top: 0, copied: 0, next_size: estimate };
+    let lo = ranges.first().map_or(0, |r| r.0);
+    let hi = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+    let from = FromSpace { ranges, lo, hi };
+    // The first to-space chunk is sized for what survived last time plus
+    // a quarter: a steady process copies into one chunk; a growing one
+    // opens chunks of doubling size.
+    let estimate = (heap.live_after_gc() + heap.live_after_gc() / 4).max(MIN_ALLOC_AREA_WORDS);
+    let mut to = ToSpace::new(estimate);
 
     let root_words: usize = roots.iter().map(|s| s.len()).sum();
     for slice in roots.iter_mut() {
@@ -70,113 +77,110 @@ pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]]) {
             *t = evacuate(*t, &from, &mut to);
         }
     }
-    // Cheney scan: walk the copied objects in order, evacuating what they point to.
+    // Cheney scan: walk the copied objects in order, evacuating what they
+    // point to. Chunk `ci` is scanned from `scan` to its fill (`to.top` for
+    // the chunk being filled, which may grow while it is scanned).
     let mut ci = 0;
-    let mut i = 0;
-    while ci < to.chunks.len() {
-        let limit = if ci + 1 == to.chunks.len() { to.top } else { to.sealed[ci] };
-        if i >= limit {
+    let mut scan = to.chunks[0].start();
+    loop {
+        let fill = if ci + 1 == to.chunks.len() { to.top } else { to.fills[ci] };
+        if scan >= fill {
             if ci + 1 == to.chunks.len() {
                 break;
             }
             ci += 1;
-            i = 0;
+            scan = to.chunks[ci].start();
             continue;
         }
-        let base = to.chunks[ci].as_mut_ptr();
-        // SAFETY: i < limit, within the chunk's copied words.
-        let w = unsafe { *base.add(i) };
-        if w & TAG_PRIMARY_MASK == TAG_HEADER {
-            let size = header_size(w);
-            let (first, count) = term_words(w);
-            for k in first..first + count {
-                // SAFETY: k <= size, inside the object just copied.
-                unsafe {
-                    let slot = base.add(i + k);
+        // SAFETY: scan < fill: a copied word, the first of an object.
+        unsafe {
+            let w = *scan;
+            if w & TAG_PRIMARY_MASK == TAG_HEADER {
+                let size = header_size(w);
+                let (first, count) = term_words(w);
+                for k in first..first + count {
+                    let slot = scan.add(k);
                     *slot = evacuate(Term(*slot), &from, &mut to).0;
                 }
+                scan = scan.add(1 + size);
+            } else {
+                // A cons cell: two terms.
+                *scan = evacuate(Term(*scan), &from, &mut to).0;
+                let tail = scan.add(1);
+                *tail = evacuate(Term(*tail), &from, &mut to).0;
+                scan = scan.add(2);
             }
-            i += 1 + size;
-        } else {
-            // A cons cell: two terms.
-            for k in 0..2 {
-                // SAFETY: a cons cell has 2 words.
-                unsafe {
-                    let slot = base.add(i + k);
-                    *slot = evacuate(Term(*slot), &from, &mut to).0;
-                }
-            }
-            i += 2;
         }
     }
 
     // Off-heap objects: survivors move to the new list, the dead release.
-    let old = std::mem::take(&mut heap.off_heap);
+    let old = heap.take_off_heap();
+    let mut survivors = Vec::new();
     for t in old {
         let h = t.header();
         if h & TAG_PRIMARY_MASK == TAG_BOXED {
-            heap.off_heap.push(Term(h));
+            survivors.push(Term(h));
         } else {
             crate::offheap::release(t);
         }
     }
 
     let live = to.copied;
-    // Seal the last to-space chunk: trim nothing, but allocation continues
-    // in a fresh area sized like the live data.
-    let mut chunks = to.chunks;
-    let last_top = to.top;
     // The next collection costs O(live + roots): allocating at least that
     // much before it keeps collection cost O(1) per allocated word, even
     // for a deep stack of mostly small integers.
     let alloc_area = live.max(root_words).max(MIN_ALLOC_AREA_WORDS);
-    // Reuse the rest of the last to-space chunk as allocation area when it
-    // is large enough; else open a new chunk.
-    let reuse = chunks.last().map(|c| c.len() - last_top >= alloc_area / 2).unwrap_or(false);
-    heap.chunks = Vec::new();
-    heap.fragments.clear();
-    if reuse {
-        heap.top = last_top;
-        heap.chunks = chunks;
-    } else {
-        heap.chunks.append(&mut chunks);
-        heap.chunks.push(vec![0u64; alloc_area].into_boxed_slice());
-        heap.top = 0;
+    let ToSpace { chunks, top, .. } = to;
+    heap.install_after_gc(chunks, top, alloc_area, live);
+    if !survivors.is_empty() {
+        *heap.off_heap_mut() = survivors;
     }
-    heap.overflow_words = 0;
-    heap.next_chunk_words = alloc_area;
-    heap.live_after_gc = live;
-    heap.collections += 1;
     #[cfg(debug_assertions)]
     verify(heap, roots);
 }
 
-struct ToSpaceImpl {
-    chunks: Vec<Box<[u64]>>,
-    sealed: Vec<usize>,
-    top: usize,
+/// Where survivors are copied: chunks filled in order, each full one's fill
+/// pointer kept in `fills` for the scan.
+struct ToSpace {
+    chunks: Vec<Chunk>,
+    fills: Vec<*mut u64>,
+    top: *mut u64,
+    end: *mut u64,
     copied: usize,
-    next_size: usize,
 }
 
-impl ToSpaceImpl {
+impl ToSpace {
+    fn new(words: usize) -> ToSpace {
+        let c = Chunk::new(words);
+        let (top, end) = (c.start(), c.end());
+        ToSpace { chunks: vec![c], fills: Vec::new(), top, end, copied: 0 }
+    }
+
+    #[inline]
     fn alloc(&mut self, n: usize) -> *mut u64 {
-        if let Some(last) = self.chunks.last_mut() {
-            if self.top + n <= last.len() {
-                // SAFETY: within the chunk.
-                let p = unsafe { last.as_mut_ptr().add(self.top) };
-                self.top += n;
-                self.copied += n;
-                return p;
-            }
-            self.sealed.push(self.top);
-        }
-        let size = n.max(self.next_size);
-        self.next_size = size * 2;
-        self.chunks.push(vec![0u64; size].into_boxed_slice());
-        self.top = n;
         self.copied += n;
-        self.chunks.last_mut().unwrap().as_mut_ptr()
+        if (self.end as usize - self.top as usize) >= n * 8 {
+            let p = self.top;
+            // SAFETY: p + n is within the chunk.
+            self.top = unsafe { p.add(n) };
+            return p;
+        }
+        self.alloc_slow(n)
+    }
+
+    /// A new chunk, twice the size of the last: a heap that grew a lot
+    /// since the last collection is copied into O(log n) chunks.
+    #[cold]
+    fn alloc_slow(&mut self, n: usize) -> *mut u64 {
+        self.fills.push(self.top);
+        let size = n.max(2 * self.chunks.last().unwrap().len());
+        let c = Chunk::new(size);
+        let p = c.start();
+        self.end = c.end();
+        self.chunks.push(c);
+        // SAFETY: the chunk has size >= n words.
+        self.top = unsafe { p.add(n) };
+        p
     }
 }
 
@@ -202,7 +206,8 @@ pub(crate) fn term_words(h: u64) -> (usize, usize) {
 /// Copies the object `t` points to into to-space (once) and returns the
 /// term for its new address. Immediates and pointers outside from-space are
 /// returned unchanged.
-fn evacuate(t: Term, from: &FromSpace, to: &mut ToSpaceImpl) -> Term {
+#[inline(always)]
+fn evacuate(t: Term, from: &FromSpace, to: &mut ToSpace) -> Term {
     match t.0 & TAG_PRIMARY_MASK {
         TAG_LIST => {
             let p = t.ptr() as *mut u64;

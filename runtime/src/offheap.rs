@@ -55,7 +55,7 @@ impl Heap {
     pub fn refc_binary(&mut self, bytes: Arc<RefcBytes>, bits: u64) -> Term {
         let raw = Arc::into_raw(bytes) as u64;
         let t = self.boxed_words(Subtag::RefcBin, &[bits, raw]);
-        self.off_heap.push(t);
+        self.add_off_heap(t);
         t
     }
 }

@@ -85,7 +85,7 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
             if !f.is_function() || crate::bif::types::fun_arity(parent, f) != Some(0) {
                 return Err(Exception::badarg());
             }
-            child.regs = vec![crate::copy::copy_to_heap(&mut child.heap, f), Term::NIL];
+            child.regs = vec![crate::copy::copy_to_new_heap(&mut child.heap, f), Term::NIL];
             child.initial_call = (atom::ERLANG, atom::APPLY, 2);
             Pos { module: boot, func: APPLY_FUN, pc: 0 }
         }
@@ -94,7 +94,7 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
                 return Err(Exception::badarg());
             };
             let n = proper_len(args).ok_or_else(Exception::badarg)?;
-            let a = crate::copy::copy_to_heap(&mut child.heap, args);
+            let a = crate::copy::copy_to_new_heap(&mut child.heap, args);
             child.regs = vec![m, f, a];
             child.initial_call = (ma, fa, n as u32);
             Pos { module: boot, func: APPLY_MFA, pc: 0 }

@@ -458,7 +458,7 @@ impl crate::heap::Heap {
     pub fn chan(&mut self, c: Arc<Chan>) -> Term {
         let raw = Arc::into_raw(c) as u64;
         let t = self.boxed_words(Subtag::Chan, &[raw]);
-        self.off_heap.push(t);
+        self.add_off_heap(t);
         t
     }
 }
