@@ -13,10 +13,10 @@ pub fn report(vm: &Vm) -> String {
         let name = vm.registry.name_of(h.pid).map(|a| format!(" ({})", a.name())).unwrap_or_default();
         let body = h.body.lock();
         let place = match body.as_ref().and_then(|p| p.pos) {
-            Some(pos) if body.as_ref().is_some_and(|p| p.chan_wait.is_some()) => {
+            Some(pos) if body.as_ref().is_some_and(|p| p.chan_wait().is_some()) => {
                 // Blocked in a channel BIF (`bif/chan.rs`), not in a receive.
                 let code = pos.code();
-                let what = body.as_ref().and_then(|p| p.chan_wait.as_ref()).map(|w| w.describe()).unwrap_or_default();
+                let what = body.as_ref().and_then(|p| p.chan_wait()).map(|w| w.describe()).unwrap_or_default();
                 format!("in {}:{}/{}, {} at {}:{}", pos.module.name.name(), code.display_name.name(), code.arity, what, pos.module.file, code.line_at(pos.pc))
             }
             Some(pos) => {

@@ -71,9 +71,6 @@ pub struct Process {
     /// The process dictionary as alternating key, value terms.
     pub pdict: Vec<Term>,
     pub mailbox: Mailbox,
-    /// Terms native code wants kept across a safe point (exception state,
-    /// the binary being built...).
-    pub scratch: Vec<Term>,
     /// Bits of binaries under construction (BsInit .. BsFinish), innermost last.
     pub bin_builders: Vec<crate::bitbuilder::BitBuilder>,
     pub reductions: u64,
@@ -111,24 +108,36 @@ pub struct Process {
     /// The limit enforced, in words: the lower of `max_heap.words` and the
     /// VM's per-process ceiling; 0 = none. Set by `set_max_heap`.
     pub heap_limit: usize,
-    /// The channel operation this process is blocked in (`bif/chan.rs`).
-    pub chan_wait: Option<crate::chan::Pending>,
-    /// The cell of the last finished channel wait, reused by the next one
-    /// when nobody else holds it (`chan::Cell::for_process`).
-    pub chan_cell: Option<Arc<crate::chan::Cell>>,
+    /// Channel state (`bif/chan.rs`), created by the first channel
+    /// operation and kept for the next ones: boxed, a process that never
+    /// uses channels pays 8 bytes for it (`Process` stays in its
+    /// allocation size class, see the test at the end).
+    pub chan: Option<Box<ChanState>>,
     /// Set by a BIF that must run Act code before it can finish (a typed
     /// channel's predicate), together with returning `Exception::wait()`:
     /// the interpreter calls `M:F(Arg)` on top of the current frame at once,
     /// then runs the BIF's instruction again (`interp::calls::call_first`).
     /// `Arg` is a fresh term that is in a register before any safe point.
-    pub call_first: Option<(crate::atom::Atom, crate::atom::Atom, Term)>,
-    /// The verdict of the predicates `chan:'$check'/1` ran for a send (index
-    /// of the first refused value, or -1), taken by the send's rerun.
-    pub chan_checked: Option<i64>,
+    /// Boxed: it is rarely set, and inline it would take `Process` out of
+    /// its allocation size class (see the test at the end).
+    pub call_first: Option<Box<(crate::atom::Atom, crate::atom::Atom, Term)>>,
     /// `gc::stress_enabled()`, read once at spawn: every call checks it, and
     /// the field is a plain load where the `OnceLock` is an atomic load and
     /// a branch (fib(30): 1.6M checks).
     pub gc_stress: bool,
+}
+
+/// A process's channel state (`Process::chan`).
+#[derive(Default)]
+pub struct ChanState {
+    /// The channel operation this process is blocked in (`bif/chan.rs`).
+    pub wait: Option<crate::chan::Pending>,
+    /// The cell of the last finished channel wait, reused by the next one
+    /// when nobody else holds it (`chan::Cell::for_process`).
+    pub cell: Option<Arc<crate::chan::Cell>>,
+    /// The verdict of the predicates `chan:'$check'/1` ran for a send (index
+    /// of the first refused value, or -1), taken by the send's rerun.
+    pub checked: Option<i64>,
 }
 
 impl Mailbox {
@@ -165,7 +174,6 @@ impl Process {
             handlers: Vec::new(),
             pdict: Vec::new(),
             mailbox: Mailbox::default(),
-            scratch: Vec::new(),
             bin_builders: Vec::new(),
             reductions: 0,
             vm,
@@ -184,10 +192,8 @@ impl Process {
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
             max_heap: Default::default(),
             heap_limit,
-            chan_wait: None,
-            chan_cell: None,
+            chan: None,
             call_first: None,
-            chan_checked: None,
             priority: crate::atom::atom("normal"),
             gc_stress: crate::gc::stress_enabled(),
         }
@@ -195,13 +201,23 @@ impl Process {
 
     /// Collects the heap now, with every root the process has.
     pub fn collect(&mut self) {
-        let Process { heap, regs, pdict, scratch, pending_exit, .. } = self;
+        let Process { heap, regs, pdict, pending_exit, .. } = self;
         let mut extra: Vec<Term> = pending_exit.iter().copied().collect();
-        crate::gc::collect(heap, &mut [regs.as_mut_slice(), pdict.as_mut_slice(), scratch.as_mut_slice(), extra.as_mut_slice()]);
+        crate::gc::collect(heap, &mut [regs.as_mut_slice(), pdict.as_mut_slice(), extra.as_mut_slice()]);
         if let Some(r) = pending_exit.as_mut() {
             *r = extra[0];
         }
         self.check_heap_limit();
+    }
+
+    /// The channel state, created on first use.
+    pub fn chan_state(&mut self) -> &mut ChanState {
+        self.chan.get_or_insert_with(Default::default)
+    }
+
+    /// Whether the process is blocked in a channel operation.
+    pub fn chan_wait(&self) -> Option<&crate::chan::Pending> {
+        self.chan.as_ref().and_then(|c| c.wait.as_ref())
     }
 
     /// Sets `{max_heap_size, Size}` and the limit it makes.

@@ -7,8 +7,8 @@
 //! inlined here because `fib` spends most of its time in them.
 //!
 //! Safe points (where the heap may be collected) are function entries: every
-//! call and tail call checks `heap.needs_gc()`. Nothing but registers, the
-//! process dictionary and `scratch` may hold heap terms across one.
+//! call and tail call checks `heap.needs_gc()`. Nothing but registers and
+//! the process dictionary may hold heap terms across one.
 //!
 //! Reductions: one per call, tail call and fun call, and one per message
 //! examined by a receive, as in BEAM. The budget per time slice lives with
@@ -176,7 +176,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     if let Some(call) = p.call_first.take() {
                         // A BIF asked for Act code to run first (see
                         // `calls::call_first`); an undefined callee raises.
-                        match calls::call_first(p, pos, call) {
+                        match calls::call_first(p, pos, *call) {
                             Ok(new) => {
                                 pos = new;
                                 code = &pos.code().code;
@@ -485,7 +485,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                         // this instruction again when woken.
                         pos.pc = (pc - 1) as u32;
                         if let Some(call) = p.call_first.take() {
-                            pos = try_!(calls::call_first(p, pos, call));
+                            pos = try_!(calls::call_first(p, pos, *call));
                             jump_to_pos!();
                         }
                         p.pos = Some(pos);
