@@ -34,15 +34,15 @@ pub enum AliasMode {
 
 /// Makes `id` an active alias of `p`.
 pub fn activate(p: &mut Process, id: u64, mode: AliasMode) {
-    p.aliases.push((id, mode));
+    p.extras().aliases.push((id, mode));
     p.vm.registry.add_alias(id, p.pid);
 }
 
 /// `unalias/1`: true when `id` was an active alias of `p`.
 pub fn deactivate(p: &mut Process, id: u64) -> bool {
-    match p.aliases.iter().position(|&(a, _)| a == id) {
+    match p.aliases().iter().position(|&(a, _)| a == id) {
         Some(i) => {
-            p.aliases.swap_remove(i);
+            p.extras().aliases.swap_remove(i);
             p.vm.registry.remove_alias(id);
             true
         }
@@ -53,7 +53,7 @@ pub fn deactivate(p: &mut Process, id: u64) -> bool {
 /// The monitor `reference` of `p` ended (demonitor, or its `'DOWN'`):
 /// an alias that lives as long as the monitor ends with it.
 pub fn monitor_ended(p: &mut Process, reference: u64) {
-    if p.aliases.iter().any(|&(a, m)| a == reference && matches!(m, AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
+    if p.aliases().iter().any(|&(a, m)| a == reference && matches!(m, AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
         deactivate(p, reference);
     }
 }
@@ -62,7 +62,7 @@ pub fn monitor_ended(p: &mut Process, reference: u64) {
 /// mailbox. A reply alias ends here, and with it the monitor of a
 /// `reply_demonitor` one.
 pub fn arrived(p: &mut Process, id: u64) -> bool {
-    let Some(&(_, mode)) = p.aliases.iter().find(|&&(a, _)| a == id) else { return false };
+    let Some(&(_, mode)) = p.aliases().iter().find(|&&(a, _)| a == id) else { return false };
     match mode {
         AliasMode::ExplicitUnalias | AliasMode::Demonitor => {}
         AliasMode::Reply => {
@@ -81,7 +81,7 @@ pub fn arrived(p: &mut Process, id: u64) -> bool {
 
 /// A dying process's aliases leave the registry.
 pub fn drop_all(p: &mut Process) {
-    for (id, _) in std::mem::take(&mut p.aliases) {
+    for (id, _) in p.extras.as_mut().map(|e| std::mem::take(&mut e.aliases)).unwrap_or_default() {
         p.vm.registry.remove_alias(id);
     }
 }

@@ -126,7 +126,7 @@ pub fn check(p: &mut Process) {
     }
     let ceiling = p.vm.max_process_heap_words();
     let over_ceiling = ceiling != 0 && total > ceiling;
-    let own = p.max_heap;
+    let own = p.max_heap();
     let over_own = own.words != 0 && total > own.words;
     // The VM ceiling outranks a process's own log-only limit.
     let (limit, kill, log) = if over_ceiling && !(over_own && own.kill) {

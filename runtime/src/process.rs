@@ -91,8 +91,6 @@ pub struct Process {
     /// Monitors on this process: (reference number, watching pid, the
     /// registered name it was monitored by, if any).
     pub monitored_by: Vec<(u64, u64, Option<crate::atom::Atom>)>,
-    /// Active aliases and how each ends (`alias.rs`).
-    pub aliases: Vec<(u64, crate::alias::AliasMode)>,
     /// `process_flag(priority, P)`: kept and reported; scheduling ignores it.
     pub priority: crate::atom::Atom,
     pub trap_exit: bool,
@@ -103,16 +101,14 @@ pub struct Process {
     pub pending_exit: Option<Term>,
     /// `{M, F, Arity}` this process started in (process_info).
     pub initial_call: (crate::atom::Atom, crate::atom::Atom, u32),
-    /// `{max_heap_size, Size}` as the program set it (`heap_limit.rs`).
-    pub max_heap: crate::heap_limit::MaxHeapSize,
     /// The limit enforced, in words: the lower of `max_heap.words` and the
     /// VM's per-process ceiling; 0 = none. Set by `set_max_heap`.
     pub heap_limit: usize,
-    /// Channel state (`bif/chan.rs`), created by the first channel
-    /// operation and kept for the next ones: boxed, a process that never
-    /// uses channels pays 8 bytes for it (`Process` stays in its
+    /// What most processes never use (channel state, aliases, a
+    /// `max_heap_size` flag), created on first use and kept: a process
+    /// that uses none of it pays 8 bytes (`Process` stays in its
     /// allocation size class, see the test at the end).
-    pub chan: Option<Box<ChanState>>,
+    pub extras: Option<Box<Extras>>,
     /// Set by a BIF that must run Act code before it can finish (a typed
     /// channel's predicate), together with returning `Exception::wait()`:
     /// the interpreter calls `M:F(Arg)` on top of the current frame at once,
@@ -127,17 +123,21 @@ pub struct Process {
     pub gc_stress: bool,
 }
 
-/// A process's channel state (`Process::chan`).
+/// The rarely used parts of a process (`Process::extras`).
 #[derive(Default)]
-pub struct ChanState {
+pub struct Extras {
     /// The channel operation this process is blocked in (`bif/chan.rs`).
-    pub wait: Option<crate::chan::Pending>,
+    pub chan_wait: Option<crate::chan::Pending>,
     /// The cell of the last finished channel wait, reused by the next one
     /// when nobody else holds it (`chan::Cell::for_process`).
-    pub cell: Option<Arc<crate::chan::Cell>>,
+    pub chan_cell: Option<Arc<crate::chan::Cell>>,
     /// The verdict of the predicates `chan:'$check'/1` ran for a send (index
     /// of the first refused value, or -1), taken by the send's rerun.
-    pub checked: Option<i64>,
+    pub chan_checked: Option<i64>,
+    /// Active aliases and how each ends (`alias.rs`).
+    pub aliases: Vec<(u64, crate::alias::AliasMode)>,
+    /// `{max_heap_size, Size}` as the program set it (`heap_limit.rs`).
+    pub max_heap: crate::heap_limit::MaxHeapSize,
 }
 
 impl Mailbox {
@@ -184,15 +184,13 @@ impl Process {
             links: Vec::new(),
             monitors: Vec::new(),
             monitored_by: Vec::new(),
-            aliases: Vec::new(),
             trap_exit: false,
             wait_timer: None,
             timed_out: false,
             pending_exit: None,
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
-            max_heap: Default::default(),
             heap_limit,
-            chan: None,
+            extras: None,
             call_first: None,
             priority: crate::atom::atom("normal"),
             gc_stress: crate::gc::stress_enabled(),
@@ -210,19 +208,31 @@ impl Process {
         self.check_heap_limit();
     }
 
-    /// The channel state, created on first use.
-    pub fn chan_state(&mut self) -> &mut ChanState {
-        self.chan.get_or_insert_with(Default::default)
+    /// The rarely used parts, created on first use.
+    pub fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Default::default)
     }
 
     /// Whether the process is blocked in a channel operation.
     pub fn chan_wait(&self) -> Option<&crate::chan::Pending> {
-        self.chan.as_ref().and_then(|c| c.wait.as_ref())
+        self.extras.as_ref().and_then(|c| c.chan_wait.as_ref())
+    }
+
+    /// Active aliases and how each ends (`alias.rs`).
+    pub fn aliases(&self) -> &[(u64, crate::alias::AliasMode)] {
+        self.extras.as_ref().map_or(&[], |e| &e.aliases)
+    }
+
+    /// `{max_heap_size, Size}` as the program set it (`heap_limit.rs`).
+    pub fn max_heap(&self) -> crate::heap_limit::MaxHeapSize {
+        self.extras.as_ref().map_or_else(Default::default, |e| e.max_heap)
     }
 
     /// Sets `{max_heap_size, Size}` and the limit it makes.
     pub fn set_max_heap(&mut self, m: crate::heap_limit::MaxHeapSize) {
-        self.max_heap = m;
+        if self.extras.is_some() || m != Default::default() {
+            self.extras().max_heap = m;
+        }
         self.heap_limit = crate::heap_limit::effective_limit(m.words, self.vm.max_process_heap_words());
     }
 

@@ -3,7 +3,7 @@
 //! Every operation that may block (send, recv, select, with or without a
 //! timeout) is one engine, `operate`, over a list of cases: `send` and
 //! `recv` are selects of one case. A blocked operation keeps its
-//! `chan::Pending` in `Process::chan` and returns `Exception::wait()`;
+//! `chan::Pending` in `Process::extras` and returns `Exception::wait()`;
 //! when the BIF runs again (after a `Signal::Wake` or its timer's
 //! `Signal::Timeout`) it reads the outcome from there instead of starting
 //! over, so a value is sent at most once.
@@ -97,17 +97,17 @@ enum Done {
 
 /// Runs (or resumes) a channel operation over `cases`.
 fn operate(p: &mut Process, cases: &[Case], timeout: Timeout) -> Result<Done, Exception> {
-    if let Some(mut pending) = p.chan.as_mut().and_then(|c| c.wait.take()) {
+    if let Some(mut pending) = p.extras.as_mut().and_then(|c| c.chan_wait.take()) {
         let timed_out = p.timed_out;
         return match pending.cell.take(timed_out) {
             Outcome::Pending if !timed_out => {
                 // Woken for something else (a message): keep waiting.
-                p.chan_state().wait = Some(pending);
+                p.extras().chan_wait = Some(pending);
                 Err(Exception::wait())
             }
             o => {
                 pending.settled = pending.first.is_some() && pending.rest.is_empty() && !matches!(o, Outcome::Pending | Outcome::Cancelled);
-                p.chan_state().cell = Some(pending.cell.clone());
+                p.extras().chan_cell = Some(pending.cell.clone());
                 drop(pending);
                 stop_timer(p);
                 Ok(resolve(p, o))
@@ -164,7 +164,7 @@ fn operate_one(p: &mut Process, case: &Case, timeout: Timeout) -> Result<Done, E
         wakes.wake(&p.vm);
         return Ok(Done::Timeout);
     }
-    let cell = Cell::for_process(&mut p.chan.get_or_insert_with(Default::default).cell, me, p.handle.as_ref());
+    let cell = Cell::for_process(&mut p.extras.get_or_insert_with(Default::default).chan_cell, me, p.handle.as_ref());
     match value {
         Some(v) => g.wait_send(&cell, 0, v),
         None => g.wait_recv(&cell, 0),
@@ -226,7 +226,7 @@ fn operate_many(p: &mut Process, cases: &[Case], timeout: Timeout) -> Result<Don
         return Ok(d);
     }
     // Nothing ready: wait on every case.
-    let cell = Cell::for_process(&mut p.chan.get_or_insert_with(Default::default).cell, me, p.handle.as_ref());
+    let cell = Cell::for_process(&mut p.extras.get_or_insert_with(Default::default).chan_cell, me, p.handle.as_ref());
     for (i, c) in cases.iter().enumerate() {
         let k = slot(&guards, c.chan.id);
         let g = &mut guards[k].1;
@@ -254,7 +254,7 @@ fn attach(p: &mut Process, f: crate::heap::Fragment) {
 
 /// The operation's waiters are registered: keep its `Pending` and wait.
 fn block(p: &mut Process, pending: Pending, timeout: Timeout) -> Result<Done, Exception> {
-    p.chan_state().wait = Some(pending);
+    p.extras().chan_wait = Some(pending);
     if let Timeout::Ms(ms) = timeout {
         // As `receive ... after`: the timer's Signal::Timeout sets `timed_out`.
         p.timed_out = false;
@@ -275,7 +275,7 @@ fn badtype(p: &mut Process, ty: Term, v: Term) -> Exception {
 /// `[{Pred, V}]` to `chan:'$check'/1` (stdlib/chan.act), which the
 /// interpreter runs in this process before running the BIF again
 /// (`Process::call_first`); `'$check'` leaves its verdict in
-/// `ChanState::checked`, and the rerun finds it here. The alternative,
+/// `Extras::chan_checked`, and the rerun finds it here. The alternative,
 /// `chan:send` as an Act wrapper around a BIF, would cost every send on
 /// every channel a call and a type lookup; this costs only typed sends.
 fn check_predicates(p: &mut Process, cases: &[Case]) -> Result<(), Exception> {
@@ -284,7 +284,7 @@ fn check_predicates(p: &mut Process, cases: &[Case]) -> Result<(), Exception> {
         return Ok(());
     }
     let typed: Vec<&Case> = cases.iter().filter(is_typed).collect();
-    match p.chan.as_mut().and_then(|c| c.checked.take()) {
+    match p.extras.as_mut().and_then(|c| c.chan_checked.take()) {
         Some(-1) => Ok(()),
         Some(i) if (0..typed.len() as i64).contains(&i) => {
             let c = typed[i as usize];
@@ -309,7 +309,7 @@ fn check_predicates(p: &mut Process, cases: &[Case]) -> Result<(), Exception> {
 /// `chan:'$checked'(N)`: what `chan:'$check'/1` found (the index of the
 /// first refused value, or -1), for the send that asked.
 fn checked(p: &mut Process, a: &[Term]) -> BifResult {
-    p.chan_state().checked = Some(a[0].as_small().ok_or_else(Exception::badarg)?);
+    p.extras().chan_checked = Some(a[0].as_small().ok_or_else(Exception::badarg)?);
     Ok(Term::atom(atom::OK))
 }
 

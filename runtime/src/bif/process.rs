@@ -464,7 +464,7 @@ fn process_flag(p: &mut Process, a: &[Term]) -> BifResult {
         }
         "max_heap_size" => {
             let new = MaxHeapSize::from_term(a[1]).ok_or_else(Exception::badarg)?;
-            let old = p.max_heap;
+            let old = p.max_heap();
             // Checked from the next collection or stack growth on, as OTP
             // checks it at its next collection.
             p.set_max_heap(new);
@@ -652,7 +652,7 @@ impl Snapshot {
             pdict: q.pdict.clone(),
             initial_call: q.initial_call,
             pos: q.pos,
-            max_heap: q.max_heap,
+            max_heap: q.max_heap(),
         }
     }
 }

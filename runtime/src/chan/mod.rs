@@ -16,7 +16,7 @@
 //! channel meets it, or removed by `Pending`'s cleanup). The process then
 //! returns `Exception::wait()`, and its BIF is run again after a
 //! `Signal::Wake`; the rerun finds the outcome in the cell (kept in
-//! `ChanState::wait`), so a value is never sent twice.
+//! `Extras::chan_wait`), so a value is never sent twice.
 //!
 //! # Invariants (all under the channel's lock)
 //! 1. Receivers wait only while the buffer is empty and no sender waits;
@@ -463,7 +463,7 @@ impl crate::heap::Heap {
     }
 }
 
-/// A blocked channel operation of a process (`ChanState::wait`): its
+/// A blocked channel operation of a process (`Extras::chan_wait`): its
 /// cell and the channels it has waiters on. Dropping it (the operation
 /// ended, or the process died) cancels the cell and removes the waiters,
 /// unless `settled`.
