@@ -152,7 +152,8 @@ impl Mailbox {
 
     /// Removes the message at `i`, keeping marks pointing at the same messages.
     pub fn remove(&mut self, i: usize) -> Option<Message> {
-        let m = self.queue.remove(i)?;
+        // Most receives take the oldest message.
+        let m = if i == 0 { self.queue.pop_front()? } else { self.queue.remove(i)? };
         for (_, pos) in self.marks.iter_mut() {
             if *pos > i {
                 *pos -= 1;
@@ -192,7 +193,7 @@ impl Process {
             heap_limit,
             extras: None,
             call_first: None,
-            priority: crate::atom::atom("normal"),
+            priority: crate::atom::NORMAL,
             gc_stress: crate::gc::stress_enabled(),
         }
     }

@@ -40,6 +40,8 @@ pub struct Vm {
     pub registry: crate::registry::Registry,
     pub timers: crate::timer::Timers,
     pub scheduler: std::sync::OnceLock<Arc<crate::scheduler::Scheduler>>,
+    /// The module every spawned process starts in (`spawn::boot_module`).
+    pub boot: std::sync::OnceLock<&'static Module>,
     main_pid: std::sync::OnceLock<u64>,
     /// The value `main` returned, written as `~w` writes it; set when
     /// `main` returns (not when it raises or exits). For embedders such as
@@ -94,6 +96,7 @@ impl Vm {
             registry: Default::default(),
             timers: Default::default(),
             scheduler: std::sync::OnceLock::new(),
+            boot: std::sync::OnceLock::new(),
             main_pid: std::sync::OnceLock::new(),
             main_result: std::sync::OnceLock::new(),
             end: Mutex::new(None),

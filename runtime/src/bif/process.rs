@@ -215,6 +215,11 @@ pub fn send_message(p: &mut Process, pid: u64, msg: Term) {
 }
 
 fn send2(p: &mut Process, a: &[Term]) -> BifResult {
+    if let Some(pid) = a[0].as_pid() {
+        // The common case, without building a `SendTo`.
+        send_message(p, pid, a[1]);
+        return Ok(a[1]);
+    }
     let to = destination(p, a[0])?;
     send_to(p, to, a[1]);
     Ok(a[1])
