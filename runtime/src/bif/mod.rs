@@ -99,10 +99,10 @@ pub fn get(i: u32) -> &'static Bif {
 
 /// Charges `units` of work done by a BIF to the calling process, at
 /// `per_reduction` units per reduction (the rates, taken from OTP, are
-/// listed with `scheduler::SLICE_REDUCTIONS`). A call costs one reduction
-/// whatever it does; this adds the rest, so a BIF that walked a long list
-/// or a large binary uses up the time slice and the process yields at its
-/// next function entry instead of running thousands more such calls.
+/// listed with `scheduler::SLICE_REDUCTIONS`). A BIF call by itself costs
+/// nothing; this makes one that walked a long list or a large binary use
+/// up the time slice, so the process yields at its next function entry
+/// instead of running thousands more such calls.
 #[inline]
 pub fn charge(p: &mut Process, units: usize, per_reduction: usize) {
     let r = (units / per_reduction) as i64;

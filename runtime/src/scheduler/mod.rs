@@ -39,11 +39,12 @@ use std::sync::Arc;
 /// spent; the interpreter checks it at function entries, so a slice ends
 /// at the first call or return after the budget reaches zero.
 ///
-/// What costs a reduction:
-/// - a function call, tail call, fun call or `apply`, and a BIF call;
-/// - each message a receive examines and skips;
+/// What uses the budget:
+/// - entering code: a call, tail call, fun call or `apply` (one each);
+///   a BIF call by itself costs nothing (each message a receive skips is
+///   counted in `Process::reductions` but does not use the budget);
 /// - BIFs that walk data whose size the caller chooses pay for the walk
-///   on top (`bif::charge`, rates from OTP 25 in `bif::rate`):
+///   (`bif::charge`, rates from OTP 25 in `bif::rate`):
 ///   `length/1` 1 per 16 cells; `lists:member/2`, `keyfind/3`,
 ///   `keymember/3`, `keysearch/3` and `--` 1 per 10 elements;
 ///   `lists:reverse/1,2`, `lists:append/2` and `++` 1 per 40 cells copied;
@@ -52,8 +53,8 @@ use std::sync::Arc;
 ///   `term_to_binary/1,2` and `binary_to_term/1,2` 1 per 256 bytes.
 ///   Such a BIF still runs to completion (OTP would trap and resume it
 ///   in the next slice): one call on a 10 MB binary holds the scheduler
-///   for its own duration, but it then yields, where it used to count as
-///   a single reduction and run 4,000 times per slice.
+///   for its own duration, but it then yields, where it used to cost
+///   nothing and a loop could make thousands of such calls per slice.
 /// Not charged beyond the call: atoms and small fixed-size data, copying
 /// a message on send, garbage collection.
 pub const SLICE_REDUCTIONS: i64 = 4000;
