@@ -114,14 +114,18 @@ fn operate(p: &mut Process, cases: &[Case], timeout: Timeout) -> Result<Done, Ex
             }
         };
     }
+    let mut by_fun = false;
     for c in cases {
         if let Some(v) = c.send {
             if c.chan.ty != ElemType::Any && !c.chan.ty.admits(v) {
                 return Err(badtype(p, Term::atom(atom::atom(c.chan.ty.name())), v));
             }
+            by_fun |= c.chan.pred.is_some();
         }
     }
-    check_predicates(p, cases)?;
+    if by_fun {
+        check_predicates(p, cases)?;
+    }
     match cases {
         [one] => operate_one(p, one, timeout),
         _ => operate_many(p, cases, timeout),
@@ -279,11 +283,7 @@ fn badtype(p: &mut Process, ty: Term, v: Term) -> Exception {
 /// `chan:send` as an Act wrapper around a BIF, would cost every send on
 /// every channel a call and a type lookup; this costs only typed sends.
 fn check_predicates(p: &mut Process, cases: &[Case]) -> Result<(), Exception> {
-    let is_typed = |c: &&Case| c.send.is_some() && c.chan.pred.is_some();
-    if !cases.iter().any(|c| is_typed(&c)) {
-        return Ok(());
-    }
-    let typed: Vec<&Case> = cases.iter().filter(is_typed).collect();
+    let typed: Vec<&Case> = cases.iter().filter(|c| c.send.is_some() && c.chan.pred.is_some()).collect();
     match p.extras.as_mut().and_then(|c| c.chan_checked.take()) {
         Some(-1) => Ok(()),
         Some(i) if (0..typed.len() as i64).contains(&i) => {

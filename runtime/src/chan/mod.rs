@@ -225,22 +225,25 @@ pub enum Taken {
 /// The blocked operations completed under a channel lock, whose processes
 /// are woken once the locks are released. A send or receive completes at
 /// most one peer, so the first needs no allocation; `close` may wake many.
+/// `rest` is an `Option` so that dropping the usual empty `Wakes` is a
+/// test, not a call to `Vec`'s drop (~20 instructions per operation on
+/// chan_buffered, callgrind).
 #[derive(Default)]
 pub struct Wakes {
     first: Option<Arc<Cell>>,
-    rest: Vec<Arc<Cell>>,
+    rest: Option<Vec<Arc<Cell>>>,
 }
 
 impl Wakes {
     fn push(&mut self, c: Arc<Cell>) {
         match self.first {
             None => self.first = Some(c),
-            Some(_) => self.rest.push(c),
+            Some(_) => self.rest.get_or_insert_with(Vec::new).push(c),
         }
     }
 
     pub fn pids(&self) -> Vec<u64> {
-        self.first.iter().chain(self.rest.iter()).map(|c| c.pid).collect()
+        self.first.iter().chain(self.rest.iter().flatten()).map(|c| c.pid).collect()
     }
 
     /// Wakes each process: its cell already holds the outcome, so a state
@@ -257,8 +260,8 @@ impl Wakes {
         // peer waiting): return before building any iterator.
         let Some(first) = self.first else { return };
         wake_one(vm, first);
-        if !self.rest.is_empty() {
-            for c in self.rest {
+        if let Some(rest) = self.rest {
+            for c in rest {
                 wake_one(vm, c);
             }
         }
