@@ -8,9 +8,10 @@
 //!    behind an exit signal that killed the process: signals from one
 //!    sender keep their order, so a monitor sent after `exit(P, kill)`
 //!    must find P dead, and is answered with `noproc` as OTP does.
-//! 2. Send an exit signal to every linked process, a `'DOWN'` message to
-//!    every monitoring process.
-//! 3. Drop the registered name and the table entry; free the heap.
+//! 2. Drop the registered name, then send an exit signal to every linked
+//!    process, a `'DOWN'` message to every monitoring process: one that
+//!    hears of the death finds the name free.
+//! 3. Drop the table entry; free the heap.
 
 use crate::atom;
 use crate::exception::Class;
@@ -58,7 +59,12 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
             _ => {}
         }
     }
-    // 2.
+    // 2. The name goes first, as in BEAM (`erts_do_exit_process`): whoever
+    // learns of the death from the signals below, a supervisor above all,
+    // may at once register the name again for a replacement.
+    if let Some(name) = vm.registry.name_of(p.pid) {
+        vm.registry.unregister(name);
+    }
     for &l in &p.links {
         vm.signal(l, Signal::Exit { from: p.pid, reason: Payload::copy_of(reason), linked: true });
     }
@@ -87,9 +93,6 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
         vm.main_exited(&info.exception, reason);
     }
     // 3.
-    if let Some(name) = vm.registry.name_of(p.pid) {
-        vm.registry.unregister(name);
-    }
     h.state.store(EXITED, Ordering::Release);
     vm.registry.remove(p.pid);
     p.handle = None;
