@@ -15,6 +15,7 @@
 //! Rust stack.
 
 use crate::binary;
+use crate::map;
 use crate::number;
 use crate::term::{header_subtag, Subtag, Term};
 use num_bigint::BigInt;
@@ -23,18 +24,18 @@ use std::cmp::Ordering;
 
 /// Term order (`<`, `==`).
 pub fn compare(a: Term, b: Term) -> Ordering {
-    compare_impl(a, b, false)
+    compare_impl(a, b, false, false)
 }
 
 /// The exact order (`=:=`, map keys): as `compare`, but all integers sort
 /// before all floats.
 pub fn compare_exact(a: Term, b: Term) -> Ordering {
-    compare_impl(a, b, true)
+    compare_impl(a, b, true, false)
 }
 
 /// `a == b`
 pub fn eq(a: Term, b: Term) -> bool {
-    a == b || compare_impl(a, b, false) == Ordering::Equal
+    a == b || compare_impl(a, b, false, true) == Ordering::Equal
 }
 
 /// `a =:= b`
@@ -48,7 +49,7 @@ pub fn eq_exact(a: Term, b: Term) -> bool {
     if !(a.is_boxed() || a.is_cons()) || !(b.is_boxed() || b.is_cons()) {
         return false;
     }
-    compare_impl(a, b, true) == Ordering::Equal
+    compare_impl(a, b, true, true) == Ordering::Equal
 }
 
 /// The type classes, in term order.
@@ -97,7 +98,9 @@ fn class(t: Term) -> Class {
     }
 }
 
-fn compare_impl(a: Term, b: Term, exact: bool) -> Ordering {
+/// `eq_only`: the caller only asks whether the result is `Equal` (any
+/// other ordering may then be reported for unequal terms).
+fn compare_impl(a: Term, b: Term, exact: bool, eq_only: bool) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
@@ -108,7 +111,7 @@ fn compare_impl(a: Term, b: Term, exact: bool) -> Ordering {
     let mut stack: Vec<(Term, Term, bool)> = Vec::new();
     let (mut a, mut b, mut exact) = (a, b, exact);
     loop {
-        let o = compare_one(a, b, exact, &mut stack);
+        let o = compare_one(a, b, exact, eq_only, &mut stack);
         if o != Ordering::Equal {
             return o;
         }
@@ -125,7 +128,7 @@ fn compare_impl(a: Term, b: Term, exact: bool) -> Ordering {
 
 /// Compares the outer layer of `a` and `b`; pushes the pairs of subterms
 /// that still need comparing (first-to-compare pushed last).
-fn compare_one(a: Term, b: Term, exact: bool, stack: &mut Vec<(Term, Term, bool)>) -> Ordering {
+fn compare_one(a: Term, b: Term, exact: bool, eq_only: bool, stack: &mut Vec<(Term, Term, bool)>) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
@@ -157,18 +160,22 @@ fn compare_one(a: Term, b: Term, exact: bool, stack: &mut Vec<(Term, Term, bool)
             Ordering::Equal
         }
         Class::Map => {
-            let (na, nb) = (a.word(1), b.word(1));
+            let (na, nb) = (map::map_size(a), map::map_size(b));
             if na != nb {
                 return na.cmp(&nb);
             }
-            let n = na as usize;
-            let (pa, pb) = (a.payload(), b.payload());
+            // Keys in map-key order, then values in that order. Maps of
+            // one size have one representation; a flat map is already in
+            // key order, a trie is sorted here (O(n log n)) unless only
+            // equality is asked: then its iteration order, a function of
+            // the key set, pairs equal maps' entries just as well.
+            let (pa, pb) = if eq_only { (map::pairs(a), map::pairs(b)) } else { (map::sorted_pairs(a), map::sorted_pairs(b)) };
             // Values after keys: push values first (compared last).
-            for i in (0..n).rev() {
-                stack.push((Term(pa[1 + n + i]), Term(pb[1 + n + i]), exact));
+            for i in (0..na).rev() {
+                stack.push((pa[i].1, pb[i].1, exact));
             }
-            for i in (0..n).rev() {
-                stack.push((Term(pa[1 + i]), Term(pb[1 + i]), true));
+            for i in (0..na).rev() {
+                stack.push((pa[i].0, pb[i].0, true));
             }
             Ordering::Equal
         }

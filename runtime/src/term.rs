@@ -74,8 +74,8 @@ pub enum Subtag {
     /// A slice of another binary: word 1 = offset in bits, word 2 = length in bits,
     /// word 3 = the underlying HeapBin or RefcBin term.
     SubBin = 9,
-    /// A map stored as sorted keys then values: word 1 = n, then n keys
-    /// (in term order), then n values.
+    /// A map, or a node of a large map's hash trie: word 1 is a raw word
+    /// (kind and count or bitmaps), every later word a term (`map/mod.rs`).
     Map = 10,
     /// A binary-match cursor (never visible to programs): word 1 = the
     /// binary being matched, word 2 = current offset in bits, word 3 = end in bits.

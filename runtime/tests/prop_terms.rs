@@ -265,3 +265,110 @@ proptest! {
         prop_assert!(compare::eq_exact(t, p.regs[0]));
     }
 }
+
+/// One step of the map model test.
+#[derive(Clone, Debug)]
+enum MapOp {
+    Put(usize, i64),
+    Update(usize, i64),
+    Remove(usize),
+    Collect,
+}
+
+/// Distinct keys of several types; pool index `i` always builds the same
+/// key. Integers and the equal floats (`3` and `3.0`) are different keys.
+const MAP_KEY_POOL: usize = 240;
+
+fn pool_key(h: &mut Heap, i: usize) -> Term {
+    let n = (i / 6) as i64;
+    match i % 6 {
+        0 => Term::small(n),
+        1 => h.float(n as f64),
+        2 => h.binary(format!("k{n}").as_bytes()),
+        3 => {
+            let b = h.binary(&[n as u8]);
+            h.tuple(&[Term::small(n), b])
+        }
+        4 => Term::atom(atom::atom(&format!("key{n}"))),
+        _ => number::make_i128(h, (1i128 << 70) + n as i128),
+    }
+}
+
+fn map_op() -> impl Strategy<Value = MapOp> {
+    prop_oneof![
+        6 => (0..MAP_KEY_POOL, any::<i64>()).prop_map(|(k, v)| MapOp::Put(k, v % 1000)),
+        2 => (0..MAP_KEY_POOL, any::<i64>()).prop_map(|(k, v)| MapOp::Update(k, v % 1000)),
+        3 => (0..MAP_KEY_POOL).prop_map(MapOp::Remove),
+        1 => Just(MapOp::Collect),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Maps under random puts, updates and removes (crossing the 32-key
+    /// line between flat maps and hash tries both ways, and collections
+    /// moving them) agree with a `BTreeMap` model: same size and lookups,
+    /// the representation OTP would use, and the same walk order as the
+    /// same map built in one go (the trie's shape depends only on its keys).
+    #[test]
+    fn map_matches_btreemap_model(ops in proptest::collection::vec(map_op(), 1..400)) {
+        use act_runtime::map;
+        use std::collections::BTreeMap;
+        let mut p = process();
+        let mut model: BTreeMap<usize, i64> = BTreeMap::new();
+        let empty = p.heap.empty_map();
+        p.regs.push(empty);
+        for (step, op) in ops.iter().enumerate() {
+            let m = p.regs[0];
+            let m2 = match *op {
+                MapOp::Put(k, v) => {
+                    let key = pool_key(&mut p.heap, k);
+                    model.insert(k, v);
+                    map::map_put(&mut p.heap, m, key, Term::small(v))
+                }
+                MapOp::Update(k, v) => {
+                    let key = pool_key(&mut p.heap, k);
+                    let r = map::map_update(&mut p.heap, m, key, Term::small(v));
+                    prop_assert_eq!(r.is_some(), model.contains_key(&k));
+                    if r.is_some() {
+                        model.insert(k, v);
+                    }
+                    r.unwrap_or(m)
+                }
+                MapOp::Remove(k) => {
+                    let key = pool_key(&mut p.heap, k);
+                    model.remove(&k);
+                    map::map_remove(&mut p.heap, m, key)
+                }
+                MapOp::Collect => {
+                    p.collect();
+                    p.regs[0]
+                }
+            };
+            p.regs[0] = m2;
+            prop_assert_eq!(map::map_size(m2), model.len());
+            prop_assert_eq!(map::is_flat(m2), model.len() <= map::SMALL_MAP_LIMIT);
+            if step % 16 == 0 || step + 1 == ops.len() {
+                for k in 0..MAP_KEY_POOL {
+                    let key = pool_key(&mut p.heap, k);
+                    let got = map::map_get(m2, key).map(|t| t.as_small().unwrap());
+                    prop_assert_eq!(got, model.get(&k).copied(), "key {}", k);
+                }
+                let mut pairs = Vec::new();
+                for (&k, &v) in &model {
+                    let key = pool_key(&mut p.heap, k);
+                    pairs.push((key, Term::small(v)));
+                }
+                let rebuilt = p.heap.map_from_pairs(&mut pairs);
+                prop_assert!(compare::eq_exact(m2, rebuilt));
+                prop_assert_eq!(compare::compare(m2, rebuilt), Ordering::Equal);
+                let (a, b) = (map::pairs(m2), map::pairs(rebuilt));
+                prop_assert_eq!(a.len(), b.len());
+                for (x, y) in a.iter().zip(&b) {
+                    prop_assert!(compare::eq_exact(x.0, y.0) && x.1 == y.1);
+                }
+            }
+        }
+    }
+}

@@ -209,13 +209,13 @@ fn print_term(out: &mut Vec<u8>, p: &mut Process, t: Term) {
                     stack.extend(items.into_iter().rev());
                 }
                 Subtag::Map => {
-                    let (k, v) = (map::map_keys(t), map::map_values(t));
+                    let pairs = map::pairs(t);
                     out.extend_from_slice(b"#{");
                     stack.push(Item::Text("}"));
-                    for i in (0..k.len()).rev() {
-                        stack.push(Item::Term(v[i]));
+                    for (i, &(k, v)) in pairs.iter().enumerate().rev() {
+                        stack.push(Item::Term(v));
                         stack.push(Item::Text("=>"));
-                        stack.push(Item::Term(k[i]));
+                        stack.push(Item::Term(k));
                         if i > 0 {
                             stack.push(Item::Text(","));
                         }
@@ -256,50 +256,39 @@ fn print_term(out: &mut Vec<u8>, p: &mut Process, t: Term) {
 
 /// A large map as ERTS prints it: its hash trie, `#<Bitmap>{...}` at the
 /// head and `<Bitmap>{...}` below (bitmaps in hex, a bit per occupied
-/// 4-bit hash digit), each entry a `[Key|Value]` cell, in the order of
-/// `map::iteration_order`. (Keys whose 32-bit hashes collide entirely get
-/// one more level each here; ERTS rehashes them.)
+/// 4-bit hash digit), each entry a `[Key|Value]` cell, slot by slot: the
+/// trie of `map/hamt.rs`, which has ERTS's shape.
 fn hamt_items(p: &mut Process, m: Term, items: &mut Vec<Item>) {
-    let (keys, values) = (map::map_keys(m), map::map_values(m));
-    let mut entries: Vec<(u32, usize)> = (0..keys.len()).map(|i| (super::hash::internal_hash(keys[i]), i)).collect();
-    // Cells for the leaves, built before printing (allocation never collects).
-    let cells: Vec<Term> = (0..keys.len()).map(|i| p.heap.cons(keys[i], values[i])).collect();
-    // Trie order: by hash digits, the lowest first.
-    entries.sort_by_key(|&(h, _)| (0..8).fold(0u32, |r, d| (r << 4) | ((h >> (4 * d)) & 0xf)));
-    fn node(entries: &[(u32, usize)], level: u32, head: bool, cells: &[Term], items: &mut Vec<Item>) {
-        let digit = |h: u32| if level < 8 { (h >> (4 * level)) & 0xf } else { 0 };
-        let mut bitmap = 0u32;
-        for &(h, _) in entries {
-            bitmap |= 1 << digit(h);
-        }
-        items.push(Item::Owned(format!("{}<{:x}>{{", if head { "#" } else { "" }, bitmap)));
-        let mut i = 0;
-        let mut first = true;
-        while i < entries.len() {
-            let d = digit(entries[i].0);
-            let mut j = i;
-            while j < entries.len() && digit(entries[j].0) == d {
-                j += 1;
-            }
-            if !first {
-                items.push(Item::Text(","));
-            }
-            first = false;
-            if j - i == 1 || level >= 8 {
-                for (n, &(_, k)) in entries[i..j].iter().enumerate() {
-                    if n > 0 {
-                        items.push(Item::Text(","));
-                    }
-                    items.push(Item::Term(cells[k]));
-                }
-            } else {
-                node(&entries[i..j], level + 1, false, cells, items);
-            }
-            i = j;
-        }
-        items.push(Item::Text("}"));
+    // (node, is head) still to open, and where its items go: built depth
+    // first into `items` with an explicit stack of pending slots.
+    enum Todo {
+        Open(Term, bool),
+        Slot(map::Slot),
+        Text(&'static str),
     }
-    node(&entries, 0, true, &cells, items);
+    let mut todo = vec![Todo::Open(m, true)];
+    while let Some(x) = todo.pop() {
+        match x {
+            Todo::Text(s) => items.push(Item::Text(s)),
+            Todo::Slot(map::Slot::Leaf(k, v)) => {
+                // Allocation never collects, so the cell stays valid.
+                let cell = p.heap.cons(k, v);
+                items.push(Item::Term(cell));
+            }
+            Todo::Slot(map::Slot::Node(t)) => todo.push(Todo::Open(t, false)),
+            Todo::Open(t, head) => {
+                let (bitmap, slots) = map::trie_slots(t);
+                items.push(Item::Owned(format!("{}<{:x}>{{", if head { "#" } else { "" }, bitmap)));
+                todo.push(Todo::Text("}"));
+                for (i, s) in slots.into_iter().enumerate().rev() {
+                    todo.push(Todo::Slot(s));
+                    if i > 0 {
+                        todo.push(Todo::Text(","));
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn print_bits(out: &mut Vec<u8>, t: Term) {

@@ -5,7 +5,7 @@
 //! (`SMALL_`)`ATOM_UTF8_EXT` (119/118), which is what OTP 25's default flags
 //! do (OTP 26 switched to UTF-8 for all atoms). Lists of bytes shorter than
 //! 65536 use `STRING_EXT`. Maps list their entries in OTP's order
-//! (`map::listing_order`: key order up to 32 keys, trie order above).
+//! (`map::listing`: key order up to 32 keys, trie order above).
 //!
 //! Known gaps: closures (`NEW_FUN_EXT`) are neither written (badarg) nor
 //! read (badarg); `compressed` is accepted but not applied (compressed
@@ -219,12 +219,11 @@ impl Encoder {
                 out.extend_from_slice(&bytes);
             }
             Subtag::Map => {
-                let (k, v) = (map::map_keys(t), map::map_values(t));
                 out.push(MAP_EXT);
-                out.extend_from_slice(&(k.len() as u32).to_be_bytes());
-                for i in map::listing_order(t).into_iter().rev() {
-                    stack.push(v[i]);
-                    stack.push(k[i]);
+                out.extend_from_slice(&(map::map_size(t) as u32).to_be_bytes());
+                for (k, v) in map::listing(t).into_iter().rev() {
+                    stack.push(v);
+                    stack.push(k);
                 }
             }
             Subtag::MatchCtx => return None,

@@ -232,19 +232,20 @@ pub fn make_hash2(t: Term) -> u32 {
                     }
                 }
                 Subtag::Map => {
-                    let (k, v) = (map::map_keys(term), map::map_values(term));
-                    hash_1(&mut hash, k.len() as u32, HCONST_16);
-                    if !k.is_empty() {
+                    let n = map::map_size(term);
+                    hash_1(&mut hash, n as u32, HCONST_16);
+                    if n > 0 {
                         stack.push(Item::Saved(xor_pairs));
                         stack.push(Item::Saved(hash));
                         stack.push(Item::MapTail);
                         hash = 0;
                         xor_pairs = 0;
-                        for i in (0..k.len()).rev() {
+                        // Pairs are xor-ed together: their order does not matter.
+                        map::for_each(term, |k, v| {
                             stack.push(Item::MapPair);
-                            stack.push(Item::Term(v[i]));
-                            stack.push(Item::Term(k[i]));
-                        }
+                            stack.push(Item::Term(v));
+                            stack.push(Item::Term(k));
+                        });
                     }
                 }
                 Subtag::Export => {
@@ -522,6 +523,8 @@ pub fn make_hash(t: Term) -> u32 {
 const INTERNAL_HASH_SALT: u32 = 3432918353;
 const HCONST_17: u32 = 0x81af1549;
 const HCONST_18: u32 = 0x1fe68f02;
+const HCONST_20: u32 = 0x5c558274;
+const HCONST_21: u32 = 0xfa8cfc2d;
 const HCONST_22: u32 = 0x98c475e6;
 
 /// The word BEAM would use for an immediate term: `make_internal_hash`
@@ -542,11 +545,35 @@ fn beam_immediate(t: Term) -> u64 {
     }
 }
 
-/// ERTS's `make_internal_hash(Term, 0)`, which places map keys in a
-/// hash-array mapped trie: it decides the iteration order of maps with more
-/// than 32 keys (see `map::iteration_order`).
+/// ERTS 13's `make_map_hash(Key, Level)`: where a key goes in a map's hash
+/// trie (`map/hamt.rs`), and so the iteration order of maps with more than
+/// 32 keys. Level 0 is the key's internal hash; level L > 0, used only
+/// below keys whose hashes of the levels above are all equal, salts it
+/// with L. (Checked against OTP 25.2 on 271 pairs of integers with equal
+/// 32-bit hashes: every pair is ordered as OTP orders it.)
+pub fn map_hash(key: Term, level: u32) -> u32 {
+    let mut salt = 0;
+    if level > 0 {
+        hash_2(&mut salt, level, 1, HCONST_22);
+    }
+    internal_hash_salted(key, salt)
+}
+
+/// ERTS's `make_internal_hash(Term, 0)`.
 pub fn internal_hash(t: Term) -> u32 {
-    let mut hash: u32 = INTERNAL_HASH_SALT;
+    internal_hash_salted(t, 0)
+}
+
+/// ERTS's `make_internal_hash(Term, Salt)`.
+///
+/// Every input is the term's content, never an address, so a key hashes
+/// the same before and after a garbage collection or a copy. Where ERTS
+/// hashes VM-internal words we hash our own: atoms by our atom-table
+/// index (ERTS: its atom index, which depends on what the node loaded
+/// before), pids by serial, references by number, funs by code identity
+/// and environment.
+pub fn internal_hash_salted(t: Term, salt: u32) -> u32 {
+    let mut hash: u32 = salt ^ INTERNAL_HASH_SALT;
     let const_hash = |hash: &mut u32, k: u32| {
         *hash ^= k;
         *hash = hash.rotate_left(17);
@@ -612,11 +639,13 @@ pub fn internal_hash(t: Term) -> u32 {
                     }
                 }
                 Subtag::Map => {
-                    let (k, v) = (map::map_keys(term), map::map_values(term));
-                    hash_1(&mut hash, k.len() as u32, HCONST_16);
-                    for i in (0..k.len()).rev() {
-                        stack.push(It::Term(v[i]));
-                        stack.push(It::Term(k[i]));
+                    // ERTS pushes a flat map's pairs last-first and a
+                    // trie's slots first-first, so it hashes the pairs in
+                    // `maps:to_list/1` order: `map::listing`.
+                    hash_1(&mut hash, map::map_size(term) as u32, HCONST_16);
+                    for (k, v) in map::listing(term).into_iter().rev() {
+                        stack.push(It::Term(v));
+                        stack.push(It::Term(k));
                     }
                 }
                 Subtag::HeapBin | Subtag::RefcBin | Subtag::SubBin => {
@@ -648,14 +677,24 @@ pub fn internal_hash(t: Term) -> u32 {
                     let bits = f.to_bits();
                     hash_2(&mut hash, bits as u32, (bits >> 32) as u32, HCONST_12);
                 }
-                // Funs and references hash VM-specific data in ERTS; any
-                // deterministic value keeps our order stable.
+                // Funs and references hash VM-specific data in ERTS; ours
+                // hash their content (never an address: an environment
+                // term is hashed as a term, like ERTS does).
                 Subtag::Ref => hash_2(&mut hash, term.word(1) as u32, (term.word(1) >> 32) as u32, HCONST_7),
                 Subtag::Chan => hash_2(&mut hash, crate::chan::id_of(term) as u32, 0, HCONST_7),
-                Subtag::Fun | Subtag::Export => {
-                    for &w in term.payload() {
-                        hash_2(&mut hash, w as u32, (w >> 32) as u32, HCONST_14);
+                Subtag::Fun => {
+                    let p = term.payload();
+                    let env = &p[1..];
+                    hash_2(&mut hash, env.len() as u32, (p[0] >> 32) as u32, HCONST_20);
+                    hash_2(&mut hash, p[0] as u32, 0, HCONST_21);
+                    for &x in env.iter().rev() {
+                        stack.push(It::Term(Term(x)));
                     }
+                }
+                Subtag::Export => {
+                    let (m, f) = (beam_immediate(Term(term.word(1))), beam_immediate(Term(term.word(2))));
+                    hash_2(&mut hash, m as u32, f as u32, HCONST_14);
+                    hash_1(&mut hash, Term(term.word(3)).as_small().unwrap_or(0) as u32, HCONST_14);
                 }
                 Subtag::MatchCtx => {}
             }

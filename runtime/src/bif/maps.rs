@@ -72,23 +72,20 @@ fn is_key(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[1])?;
     Ok(Term::bool(map::map_get(m, a[0]).is_some()))
 }
-// keys/values/to_list list a large map in OTP's order (`map::listing_order`).
+// keys/values/to_list list a large map in OTP's order (`map::listing`).
 fn keys(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[0])?;
-    let k = map::map_keys(m);
-    let v: Vec<Term> = map::listing_order(m).into_iter().map(|i| k[i]).collect();
+    let v: Vec<Term> = map::listing(m).into_iter().map(|(k, _)| k).collect();
     Ok(p.heap.list(&v))
 }
 fn values(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[0])?;
-    let vs = map::map_values(m);
-    let v: Vec<Term> = map::listing_order(m).into_iter().map(|i| vs[i]).collect();
+    let v: Vec<Term> = map::listing(m).into_iter().map(|(_, v)| v).collect();
     Ok(p.heap.list(&v))
 }
 fn to_list(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[0])?;
-    let (k, v) = (map::map_keys(m), map::map_values(m));
-    let pairs: Vec<Term> = map::listing_order(m).into_iter().map(|i| p.heap.tuple(&[k[i], v[i]])).collect();
+    let pairs: Vec<Term> = map::listing(m).into_iter().map(|(k, v)| p.heap.tuple(&[k, v])).collect();
     Ok(p.heap.list(&pairs))
 }
 fn from_list(p: &mut Process, a: &[Term]) -> BifResult {
@@ -112,12 +109,7 @@ fn size(p: &mut Process, a: &[Term]) -> BifResult {
 fn merge(p: &mut Process, a: &[Term]) -> BifResult {
     let m1 = arg_map(p, a[0])?;
     let m2 = arg_map(p, a[1])?;
-    let (k, v) = (map::map_keys(m2), map::map_values(m2));
-    let pairs: Vec<(Term, Term)> = k.iter().copied().zip(v.iter().copied()).collect();
-    if pairs.is_empty() {
-        return Ok(m1);
-    }
-    Ok(map::map_put_many(&mut p.heap, m1, &pairs, false).expect("put never misses"))
+    Ok(map::map_merge(&mut p.heap, m1, m2))
 }
 fn update(p: &mut Process, a: &[Term]) -> BifResult {
     let m = arg_map(p, a[2])?;
@@ -149,7 +141,7 @@ mod tests {
         let m1 = p.heap.map_from_pairs(&mut vec![(a("a"), Term::small(1)), (a("b"), Term::small(2))]);
         let m2 = p.heap.map_from_pairs(&mut vec![(a("b"), Term::small(3)), (a("c"), Term::small(4))]);
         let m = merge(&mut p, &[m1, m2]).unwrap();
-        assert_eq!(map::map_values(m), &[Term::small(1), Term::small(3), Term::small(4)]);
+        assert_eq!(map::listing(m).into_iter().map(|(_, v)| v).collect::<Vec<_>>(), &[Term::small(1), Term::small(3), Term::small(4)]);
         let e = get2(&mut p, &[a("z"), m]).unwrap_err();
         assert_eq!(e.reason.as_tuple().unwrap(), &[Term::atom(atom::BADKEY), a("z")]);
         let e = get2(&mut p, &[a("z"), Term::NIL]).unwrap_err();

@@ -142,11 +142,12 @@ pub fn with_stack_for<R: Send>(terms: &[Term], f: impl FnOnce() -> R) -> R {
 
 // ---- small term-reading helpers shared by the printers ----
 
-/// The keys and values of a map in iteration order (`map.rs` decides it;
-/// for OTP's small maps it is key term order, as `maps:iterator` gives).
+/// The keys and values of a map in iteration order, the order in which
+/// OTP 25's `io_lib` and `io_lib_pretty` print a map (they walk it with
+/// `maps:next/1`): key order up to 32 keys, trie order above.
 pub(crate) fn map_pairs(t: Term) -> Vec<(Term, Term)> {
     debug_assert!(t.is_subtag(Subtag::Map));
-    crate::map::map_keys(t).iter().copied().zip(crate::map::map_values(t).iter().copied()).collect()
+    crate::map::pairs(t)
 }
 
 /// Whether `c` passes `io_lib:printable_latin1_list/1`'s test for one element.
@@ -274,16 +275,13 @@ mod tests {
                 }
                 116 => {
                     let n = self.u32();
-                    let mut ks = Vec::new();
-                    let mut vs = Vec::new();
+                    let mut pairs = Vec::new();
                     for _ in 0..n {
-                        ks.push(self.term(h).0);
-                        vs.push(self.term(h).0);
+                        let k = self.term(h);
+                        let v = self.term(h);
+                        pairs.push((k, v));
                     }
-                    let mut words = vec![n as u64];
-                    words.extend(ks);
-                    words.extend(vs);
-                    h.boxed_words(crate::term::Subtag::Map, &words)
+                    h.map_from_pairs(&mut pairs)
                 }
                 t => panic!("unsupported external term tag {t}"),
             }
