@@ -1,5 +1,5 @@
-//! A process's private heap: bump allocation into chunks, collected by
-//! `gc.rs` at the interpreter's safe points.
+//! A process's private heap: bump allocation into chunks, two generations,
+//! collected by `gc.rs` at the interpreter's safe points.
 //!
 //! # Invariants
 //! 1. Only the owning process allocates in, reads or collects its heap. Other
@@ -23,6 +23,21 @@
 //!    cons cells (2 words, no header); a cons cell's first word is a term and
 //!    so never has the header tag `00`. This is what lets a linear scan tell
 //!    objects apart.
+//! 7. Two generations. The *young* one is `current` (the allocation area),
+//!    the chunks in `HeapMore::young` and the fragments; the *old* one is
+//!    `HeapMore::old`, filled only by the collector (promotion, major
+//!    collections). A young word is *aged* when it existed at the last
+//!    collection (it survived it, or a spawn copied it in before any
+//!    allocation area), *new* otherwise; each young block records where
+//!    its aged words end.
+//! 8. An object points only to objects at least as old as itself, or to
+//!    literals: terms are immutable once built, and building finishes
+//!    before the next safe point (invariant 2). (The only in-place write,
+//!    a match context's offset, stores an integer.) Hence an aged object
+//!    never points to a new one, promoting every live aged object keeps
+//!    the old generation closed, and no old object ever points into the
+//!    young generation. The debug verifier checks this after every
+//!    collection.
 
 use crate::term::{header, Subtag, Term};
 use std::mem::MaybeUninit;
@@ -80,54 +95,94 @@ pub struct Heap {
     more: Option<Box<HeapMore>>,
     /// A collection is due at the next safe point (`needs_gc`).
     gc_due: bool,
+    /// The next collection is to be a major one (`garbage_collect/0`).
+    major_due: bool,
     /// Whether the heap has had an allocation area (its first allocation
     /// that did not fit opened one without asking for a collection).
     area_opened: bool,
 }
 
-/// The parts of a heap a waiting process does not need.
+/// The parts of a heap a waiting process does not need: the young
+/// generation's other blocks, the old generation, bookkeeping.
 pub(crate) struct HeapMore {
-    /// Chunks in use other than `current`.
-    pub(crate) chunks: Vec<Chunk>,
-    /// Message fragments taken from the mailbox: part of the heap until the
+    /// Young chunks other than `current`, each with its *aged end*: the
+    /// words below it are aged (invariant 8), those above it new.
+    pub(crate) young: Vec<(Chunk, usize)>,
+    /// Message fragments taken from the mailbox: young and new until the
     /// next collection copies their live parts out.
     pub(crate) fragments: Vec<Box<[u64]>>,
     pub(crate) fragment_words: usize,
-    /// Boxed objects holding a reference to off-heap data (RefcBin, Chan).
+    /// Young boxed objects holding a reference to off-heap data (RefcBin,
+    /// Chan); `old_off_heap` lists those in the old generation.
     pub(crate) off_heap: Vec<Term>,
+    pub(crate) old_off_heap: Vec<Term>,
     /// Words in chunks opened since the last collection because the
     /// allocation area was full.
     pub(crate) overflow_words: usize,
     /// Size of the allocation area to give the next fresh chunk.
     pub(crate) next_chunk_words: usize,
-    /// Total words live after the last collection.
+    /// Young words that survived the last collection.
     pub(crate) live_after_gc: usize,
     /// Where the allocation area started when it was given (after the
-    /// last collection, or the first area): `hp` minus this is what was
-    /// allocated since, when no overflow chunk was opened.
+    /// last collection, or the first area): the young words of `current`
+    /// below it are aged, and `hp` minus it is what was allocated since
+    /// (when no overflow chunk was opened).
     pub(crate) area_base: usize,
     pub(crate) collections: u64,
+    /// The old generation: chunks filled in order by promotion, the fill
+    /// of each but the last in `old_fills`, the last filled to `old_top`.
+    pub(crate) old: Vec<Chunk>,
+    pub(crate) old_fills: Vec<*mut u64>,
+    pub(crate) old_top: *mut u64,
+    /// Words promoted into the old generation since (and live at) the
+    /// last major collection; a major collection is due when promotion
+    /// would take it past `old_limit`.
+    pub(crate) old_words: usize,
+    pub(crate) old_limit: usize,
+    /// Words live in the old generation after the last major collection.
+    pub(crate) old_live_at_major: usize,
 }
+
+/// The old generation's size before its first major collection: below a
+/// few kilobytes a major collection costs about what a minor one does.
+pub const MIN_OLD_LIMIT_WORDS: usize = 1024;
 
 impl Default for HeapMore {
     fn default() -> Self {
         HeapMore {
-            chunks: Vec::new(),
+            young: Vec::new(),
             fragments: Vec::new(),
             fragment_words: 0,
             off_heap: Vec::new(),
+            old_off_heap: Vec::new(),
             overflow_words: 0,
             next_chunk_words: INITIAL_HEAP_WORDS,
             live_after_gc: 0,
             area_base: 0,
             collections: 0,
+            old: Vec::new(),
+            old_fills: Vec::new(),
+            old_top: std::ptr::null_mut(),
+            old_words: 0,
+            old_limit: MIN_OLD_LIMIT_WORDS,
+            old_live_at_major: 0,
         }
     }
 }
 
-// SAFETY: `hp` and `limit` point into `current`, which the heap owns;
-// moving the heap to another thread moves that memory with it (invariant
-// 1: only the owner touches it).
+/// One block of a heap as the collector sees it: byte addresses
+/// `[start, end)`, the words below `aged_end` aged (a minor collection
+/// promotes them), the rest new.
+#[derive(Clone, Copy)]
+pub(crate) struct Block {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) aged_end: usize,
+}
+
+// SAFETY: `hp`, `limit` and `old_top` point into chunks the heap owns
+// (`current`, `old`); moving the heap to another thread moves that memory
+// with it (invariant 1: only the owner touches it).
 unsafe impl Send for Heap {}
 
 impl Default for Heap {
@@ -144,6 +199,7 @@ impl Heap {
             current: None,
             more: None,
             gc_due: false,
+            major_due: false,
             area_opened: false,
         }
     }
@@ -167,9 +223,22 @@ impl Heap {
         self.alloc_slow(n)
     }
 
+    /// The aged end of `current` (invariant 8): before the first
+    /// allocation area it is the spawn's exact chunk, all older than
+    /// anything allocated later.
+    fn current_aged_end(&self) -> usize {
+        match (&self.current, &self.more) {
+            (Some(c), _) if self.hp.is_null() => c.end() as usize,
+            (Some(_), Some(m)) => m.area_base,
+            (Some(c), None) => c.start() as usize,
+            (None, _) => 0,
+        }
+    }
+
     #[cold]
     fn alloc_slow(&mut self, n: usize) -> *mut u64 {
         let first = !self.area_opened;
+        let aged_end = self.current_aged_end();
         let m = self.more.get_or_insert_with(Default::default);
         let c;
         if first {
@@ -186,9 +255,13 @@ impl Heap {
             c = Chunk::new(size);
         }
         if let Some(old) = self.current.take() {
-            m.chunks.push(old);
+            m.young.push((old, aged_end));
         }
         let p = c.start();
+        if !first {
+            // Nothing in an overflow chunk is aged.
+            m.area_base = p as usize;
+        }
         self.set_area(p, c.end());
         self.current = Some(c);
         // SAFETY: the chunk has size >= n words.
@@ -206,7 +279,8 @@ impl Heap {
         let c = Chunk::new(n);
         let p = c.start();
         if let Some(old) = self.current.replace(c) {
-            self.more().chunks.push(old);
+            let end = old.end() as usize;
+            self.more().young.push((old, end));
         }
         p
     }
@@ -218,28 +292,52 @@ impl Heap {
         self.area_opened = true;
     }
 
-    /// The collector's hand-over: `chunks` hold the survivors (the last one
-    /// filled up to `top`), and allocation continues in `area` words after
-    /// them; `live` words survived.
-    pub(crate) fn install_after_gc(&mut self, mut chunks: Vec<Chunk>, top: *mut u64, area: usize, live: usize) {
+    /// The collector's hand-over after a minor collection: `chunks` hold
+    /// the young survivors (the last one filled up to `top`), all aged from
+    /// now on, and allocation continues in `area` words after them; `live`
+    /// young words survived.
+    pub(crate) fn install_young(&mut self, mut chunks: Vec<Chunk>, top: *mut u64, area: usize, live: usize) {
         let last = chunks.pop().expect("to-space has a chunk");
         let room = (last.end() as usize - top as usize) / 8;
-        let current = if room >= area / 2 {
+        let mut young: Vec<(Chunk, usize)> = chunks.into_iter().map(|c| {
+            let e = c.end() as usize;
+            (c, e)
+        }).collect();
+        let current = if room >= area / 2 && room > 0 {
             // The rest of the last to-space chunk is the allocation area.
             self.set_area(top, last.end());
             last
         } else {
-            chunks.push(last);
+            let e = top as usize;
+            young.push((last, e));
             let c = Chunk::new(area);
             self.set_area(c.start(), c.end());
             c
         };
         self.current = Some(current);
+        self.finish_gc(young, area, live);
+    }
+
+    /// After a major collection: the young generation is empty; the
+    /// allocation area reuses `current` when it has about the right size.
+    pub(crate) fn install_after_major(&mut self, area: usize) {
+        let reuse = matches!(&self.current, Some(c) if c.len() >= area && c.len() <= 4 * area);
+        if !reuse {
+            self.current = Some(Chunk::new(area));
+        }
+        let c = self.current.as_ref().unwrap();
+        let (s, e) = (c.start(), c.end());
+        self.set_area(s, e);
+        self.finish_gc(Vec::new(), area, 0);
+    }
+
+    fn finish_gc(&mut self, young: Vec<(Chunk, usize)>, area: usize, live: usize) {
         self.gc_due = false;
+        self.major_due = false;
         let area_base = self.hp as usize;
         let m = self.more();
+        m.young = young;
         m.area_base = area_base;
-        m.chunks = chunks;
         m.fragments.clear();
         m.fragment_words = 0;
         m.overflow_words = 0;
@@ -248,15 +346,36 @@ impl Heap {
         m.collections += 1;
     }
 
-    /// Every block of from-space for a collection: (start, end) byte
-    /// addresses of the chunks and fragments.
-    pub(crate) fn blocks(&self) -> Vec<(usize, usize)> {
-        let mut v: Vec<(usize, usize)> = self.current.iter().map(|c| (c.start() as usize, c.end() as usize)).collect();
+    /// The young generation's blocks for a collection, with their aged
+    /// ends (fragments and overflow chunks are all new).
+    pub(crate) fn young_blocks(&self) -> Vec<Block> {
+        let mut v = Vec::new();
+        if let Some(c) = &self.current {
+            v.push(Block { start: c.start() as usize, end: c.end() as usize, aged_end: self.current_aged_end() });
+        }
         if let Some(m) = &self.more {
-            v.extend(m.chunks.iter().map(|c| (c.start() as usize, c.end() as usize)));
-            v.extend(m.fragments.iter().map(|c| (c.as_ptr() as usize, c.as_ptr() as usize + c.len() * 8)));
+            v.extend(m.young.iter().map(|(c, a)| Block { start: c.start() as usize, end: c.end() as usize, aged_end: *a }));
+            v.extend(m.fragments.iter().map(|c| {
+                let s = c.as_ptr() as usize;
+                Block { start: s, end: s + c.len() * 8, aged_end: s }
+            }));
         }
         v
+    }
+
+    /// The old generation's blocks.
+    pub(crate) fn old_blocks(&self) -> Vec<Block> {
+        self.more.as_ref().map_or(Vec::new(), |m| {
+            m.old.iter().map(|c| Block { start: c.start() as usize, end: c.end() as usize, aged_end: c.end() as usize }).collect()
+        })
+    }
+
+    /// Words allocated since the last collection in `current`'s area.
+    pub(crate) fn new_words_in_area(&self) -> usize {
+        match &self.more {
+            Some(m) if !self.hp.is_null() => (self.hp as usize).wrapping_sub(m.area_base) / 8,
+            _ => 0,
+        }
     }
 
     /// Registers a boxed object that holds a reference to off-heap data.
@@ -268,14 +387,29 @@ impl Heap {
         &mut self.more().off_heap
     }
 
-    /// Takes the off-heap list (the collector rebuilds it).
-    pub(crate) fn take_off_heap(&mut self) -> Vec<Term> {
-        self.more.as_mut().map(|m| std::mem::take(&mut m.off_heap)).unwrap_or_default()
-    }
-
-    /// Asks for a collection at the next safe point (`garbage_collect/0`).
+    /// Asks for a major collection at the next safe point
+    /// (`garbage_collect/0`).
     pub fn request_gc(&mut self) {
         self.gc_due = true;
+        self.major_due = true;
+    }
+
+    /// Words in the old generation and the size past which promotion
+    /// makes the next collection a major one (no limit before any).
+    pub(crate) fn old_words_and_limit(&self) -> (usize, usize) {
+        self.more.as_ref().map_or((0, usize::MAX), |m| (m.old_words, m.old_limit))
+    }
+
+    pub(crate) fn major_due(&self) -> bool {
+        self.major_due
+    }
+
+    /// Whether a major collection now costs at most about eight times
+    /// what was promoted since the last one: GC stress forces major
+    /// collections only then, so that it stays linear with a large old
+    /// generation.
+    pub fn major_is_cheap(&self) -> bool {
+        self.more.as_ref().is_none_or(|m| (m.old_words - m.old_live_at_major) * 8 >= m.old_live_at_major)
     }
 
     /// Whether the next safe point should collect: the allocation area
@@ -285,8 +419,7 @@ impl Heap {
         self.gc_due
     }
 
-
-    /// Total words live after the last collection.
+    /// Young words that survived the last collection.
     pub fn live_after_gc(&self) -> usize {
         self.more.as_ref().map_or(0, |m| m.live_after_gc)
     }
@@ -297,17 +430,18 @@ impl Heap {
     pub fn words_since_gc(&self) -> usize {
         match &self.more {
             None => 0,
-            Some(m) => {
-                let in_area = if self.hp.is_null() { 0 } else { (self.hp as usize).wrapping_sub(m.area_base) / 8 };
-                m.overflow_words + m.fragment_words + if m.overflow_words > 0 { 0 } else { in_area }
-            }
+            Some(m) => m.overflow_words + m.fragment_words + if m.overflow_words > 0 { 0 } else { self.new_words_in_area() },
         }
     }
 
-    /// Words of memory this heap holds (chunks and fragments).
+    /// Words of memory this heap holds (both generations and fragments).
     pub fn size_words(&self) -> usize {
         self.current.as_ref().map_or(0, |c| c.len())
-            + self.more.as_ref().map_or(0, |m| m.chunks.iter().map(|c| c.len()).sum::<usize>() + m.fragment_words)
+            + self.more.as_ref().map_or(0, |m| {
+                m.young.iter().map(|(c, _)| c.len()).sum::<usize>()
+                    + m.fragment_words
+                    + m.old.iter().map(|c| c.len()).sum::<usize>()
+            })
     }
 
     pub fn collections(&self) -> u64 {
@@ -334,7 +468,7 @@ impl Heap {
     /// Whether `p` points into memory owned by this heap.
     pub fn contains(&self, p: *const u64) -> bool {
         let a = p as usize;
-        self.blocks().iter().any(|&(s, e)| a >= s && a < e)
+        self.young_blocks().iter().chain(self.old_blocks().iter()).any(|b| a >= b.start && a < b.end)
     }
 
     // ---- constructors ----
@@ -469,7 +603,8 @@ impl Drop for Fragment {
 
 impl Drop for Heap {
     fn drop(&mut self) {
-        for t in self.take_off_heap() {
+        let Some(m) = self.more.as_mut() else { return };
+        for t in m.off_heap.drain(..).chain(m.old_off_heap.drain(..)) {
             crate::offheap::release(t);
         }
     }

@@ -198,11 +198,15 @@ impl Process {
         }
     }
 
-    /// Collects the heap now, with every root the process has.
+    /// Collects the heap now, with every root the process has: a minor
+    /// collection unless a major one is due. Under GC stress every fourth
+    /// collection is major (when that keeps the cost linear, see
+    /// `Heap::major_is_cheap`), so that both kinds run all the time.
     pub fn collect(&mut self) {
+        let major = self.gc_stress && self.heap.collections() % 4 == 3 && self.heap.major_is_cheap();
         let Process { heap, regs, pdict, pending_exit, .. } = self;
         let mut extra: Vec<Term> = pending_exit.iter().copied().collect();
-        crate::gc::collect(heap, &mut [regs.as_mut_slice(), pdict.as_mut_slice(), extra.as_mut_slice()]);
+        crate::gc::collect(heap, &mut [regs.as_mut_slice(), pdict.as_mut_slice(), extra.as_mut_slice()], major);
         if let Some(r) = pending_exit.as_mut() {
             *r = extra[0];
         }
@@ -250,7 +254,7 @@ impl Process {
     /// Collects when the heap asks for it. Under GC stress
     /// (`ACT_GC_STRESS=1`) also whenever anything was allocated since the
     /// last collection, as long as that is at least an eighth of what a
-    /// collection costs (live data plus roots): small heaps collect at
+    /// minor collection costs (young live data plus roots): small heaps collect at
     /// nearly every safe point, while a program with a large live set or a
     /// deep stack stays linear instead of quadratic.
     #[inline]
