@@ -18,6 +18,8 @@ pub struct Frame {
     pub pc: u32,
     /// The caller's register window base.
     pub base: u32,
+    /// The absolute register index the result goes to.
+    pub dst: u32,
 }
 
 /// An active `try` or `catch`.
@@ -61,9 +63,11 @@ pub struct Mailbox {
 pub struct Process {
     pub pid: u64,
     pub heap: Heap,
-    /// The register stack: the current frame is `regs[base..]`. Its length
-    /// is always exactly the top of the current frame, and every slot holds
-    /// a valid term (fresh slots are `[]`), so all of it is a GC root.
+    /// The register stack: the current frame is `regs[base..base +
+    /// frame_size]`. Its length is at least the top of the current frame
+    /// (slots above are left by returned frames: `interp::calls::enter`
+    /// cuts them at each collection), and every slot holds a valid term
+    /// (fresh slots are `[]`), so all of it is a GC root.
     pub regs: Vec<Term>,
     pub base: usize,
     pub frames: Vec<Frame>,
@@ -259,15 +263,23 @@ impl Process {
     /// deep stack stays linear instead of quadratic.
     #[inline]
     pub fn maybe_collect(&mut self) {
-        if self.heap.needs_gc() {
+        if self.wants_collection() {
             self.collect();
-        } else if self.gc_stress {
-            let since = self.heap.words_since_gc();
-            let cost = self.heap.live_after_gc() + self.regs.len() + self.pdict.len();
-            if since > 0 && since * 8 >= cost {
-                self.collect();
-            }
         }
+    }
+
+    /// Whether `maybe_collect` would collect now.
+    #[inline]
+    pub fn wants_collection(&self) -> bool {
+        if self.heap.needs_gc() {
+            return true;
+        }
+        if !self.gc_stress {
+            return false;
+        }
+        let since = self.heap.words_since_gc();
+        let cost = self.heap.live_after_gc() + self.regs.len() + self.pdict.len();
+        since > 0 && since * 8 >= cost
     }
 }
 

@@ -114,6 +114,11 @@ impl Vm {
 
     /// Installs a module (replacing an older version by name) and returns its index.
     pub fn add_module(&self, mut m: Module) -> usize {
+        // The interpreter indexes registers and code unchecked on the
+        // strength of this check; code that fails it is a compiler bug.
+        if let Err(e) = crate::interp::verify::check(&m) {
+            panic!("internal error: bytecode fails verification: {e}");
+        }
         let name = m.name;
         let mut mods = self.modules.write();
         m.index = mods.len() as u32;

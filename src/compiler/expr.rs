@@ -516,8 +516,8 @@ impl FnCompiler<'_, '_> {
                     if self.can_tail(tail) {
                         self.emit(Op::TailCall { func, base, arity });
                     } else {
-                        self.emit(Op::Call { func, base, arity });
-                        self.move_result(base, dst, tail);
+                        self.emit(Op::Call { func, base, arity, dst });
+                        self.finish_value(dst, tail);
                     }
                     self.release(base as u32);
                 } else if let Some(m) = self.m.imports.get(&(name.clone(), arity)).cloned() {

@@ -77,6 +77,27 @@ impl<'c, 'a> FnCompiler<'c, 'a> {
     // ---- emission ----
 
     pub fn emit(&mut self, op: Op) {
+        let op = match op {
+            // An immediate literal is equal only to the same word.
+            Op::TestConst { src, value, fail } if !(value.is_boxed() || value.is_cons()) => Op::TestImm { src, value, fail },
+            // `LoadConst R, V; Return R` returns V in one instruction. A
+            // jump to the `Return` itself still finds one.
+            Op::Return { src } => {
+                let here = self.code.len() as u32;
+                if let Some(last) = self.code.last_mut() {
+                    if let Op::LoadConst { dst, value } = *last {
+                        if dst == src {
+                            *last = Op::ReturnConst { value };
+                            if !self.labels.contains(&here) {
+                                return;
+                            }
+                        }
+                    }
+                }
+                op
+            }
+            op => op,
+        };
         self.code.push(op);
     }
 

@@ -17,6 +17,7 @@
 mod bits;
 mod calls;
 mod raise;
+pub mod verify;
 
 use crate::atom;
 use crate::exception::{Class, Exception};
@@ -149,23 +150,75 @@ pub(crate) struct Raised {
     pub trace: Term,
 }
 
-macro_rules! reg {
-    ($p:expr, $r:expr) => {
-        $p.regs[$p.base + $r as usize]
-    };
+/// The current frame's registers, `R[0]` first.
+#[inline(always)]
+fn frame_ptr(p: &mut Process) -> *mut Term {
+    // SAFETY: `p.base <= p.regs.len()` (the window of the running function
+    // lies inside the register stack), so the offset stays in the buffer.
+    unsafe { p.regs.as_mut_ptr().add(p.base) }
 }
 
 /// The main loop: runs until the process returns from its first function,
 /// raises past its last handler, must wait, or has used its budget.
+///
+/// Registers and instructions are read without bounds checks. What makes
+/// that sound:
+/// - `fp` points at `R[0]` of the running function, and the register stack
+///   holds at least `frame_size` registers from there: `calls::enter`,
+///   `calls::return_to_caller` and `raise::unwind_with_trace` size the
+///   window so, and the prologue below sizes a process's first window.
+/// - The verifier (`verify.rs`) proved every register operand
+///   `< frame_size`, every label inside the code, and that no instruction
+///   falls off the end; a return address is the instruction after a call,
+///   which therefore exists.
+/// - `fp` is recomputed whenever `p.regs` may have moved or `p.base`
+///   changed: after every call, return and unwind (`reload!`), and after
+///   every arm that does not end in an explicit `continue` (the line after
+///   the `match`). Arms that `continue` touch only registers and the heap.
 fn execute(p: &mut Process, mut pos: Pos) -> Flow {
     let mut code: &'static [Op] = &pos.code().code;
     let mut pc = pos.pc as usize;
+    let first_top = p.base + pos.code().frame_size as usize;
+    if p.regs.len() < first_top {
+        p.regs.resize(first_top, Term::NIL);
+    }
+    let mut fp = frame_ptr(p);
+    // R[r] of the current frame, read and written unchecked: see above.
+    macro_rules! get {
+        ($r:expr) => {{
+            let r = $r as usize;
+            debug_assert!(p.base + r < p.regs.len());
+            // SAFETY: `r < frame_size` (verified at load) and the window
+            // holds `frame_size` registers from `fp` (see `execute`).
+            unsafe { *fp.add(r) }
+        }};
+    }
+    macro_rules! set {
+        ($r:expr, $v:expr) => {{
+            let v: Term = $v;
+            let r = $r as usize;
+            debug_assert!(p.base + r < p.regs.len());
+            // SAFETY: as for `get!`.
+            unsafe { *fp.add(r) = v }
+        }};
+    }
     loop {
         // Borrow the instruction and copy out only the operands the arm
         // binds: `let op = code[pc]` copied all 32 bytes of every `Op`
         // first (fib(30) under callgrind: 440M of 1,359M instructions).
-        let op: &Op = &code[pc];
+        debug_assert!(pc < code.len());
+        // SAFETY: `pc` is 0, a verified label, a return address or the
+        // successor of an instruction that falls through: all `< code.len()`.
+        let op: &Op = unsafe { code.get_unchecked(pc) };
         pc += 1;
+        // After `pos` or the register window changed: reload code, pc and fp.
+        macro_rules! reload {
+            () => {{
+                code = &pos.code().code;
+                pc = pos.pc as usize;
+                fp = frame_ptr(p);
+            }};
+        }
         // `fail!(e)` raises `e` from the current instruction: unwinds to the
         // innermost handler or returns it to the caller of `execute`.
         macro_rules! fail {
@@ -179,14 +232,12 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                         match calls::call_first(p, pos, *call) {
                             Ok(new) => {
                                 pos = new;
-                                code = &pos.code().code;
-                                pc = 0;
+                                reload!();
                                 continue;
                             }
                             Err(e) => match raise::unwind(p, &mut pos, e) {
                                 Ok(()) => {
-                                    code = &pos.code().code;
-                                    pc = pos.pc as usize;
+                                    reload!();
                                     continue;
                                 }
                                 Err(r) => return Flow::Raised(r),
@@ -200,8 +251,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
                 match raise::unwind(p, &mut pos, exc) {
                     Ok(()) => {
-                        code = &pos.code().code;
-                        pc = pos.pc as usize;
+                        reload!();
                         continue;
                     }
                     Err(r) => return Flow::Raised(r),
@@ -216,16 +266,15 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
             };
         }
-        // After a call changes `pos`, reload the code and pc. Function
-        // entries are where a used-up budget ends the slice.
+        // After a call changes `pos`: function entries are where a used-up
+        // budget ends the slice.
         macro_rules! jump_to_pos {
             () => {{
                 if p.budget <= 0 {
                     p.pos = Some(pos);
                     return Flow::Yield;
                 }
-                code = &pos.code().code;
-                pc = pos.pc as usize;
+                reload!();
                 continue;
             }};
         }
@@ -240,7 +289,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                         jump_to_pos!();
                     }
                     calls::Next::Return => {
-                        let v = reg!(p, $base);
+                        let v = p.regs[p.base + $base as usize];
                         match calls::return_to_caller(p, &mut pos, v) {
                             Some(()) => jump_to_pos!(),
                             None => return Flow::Returned,
@@ -250,11 +299,17 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             };
         }
         match *op {
-            Op::Move { dst, src } => reg!(p, dst) = reg!(p, src),
-            Op::LoadConst { dst, value } => reg!(p, dst) = value,
+            Op::Move { dst, src } => {
+                set!(dst, get!(src));
+                continue;
+            }
+            Op::LoadConst { dst, value } => {
+                set!(dst, value);
+                continue;
+            }
 
             Op::Arith { op, dst, a, b } => {
-                let (x, y) = (reg!(p, a), reg!(p, b));
+                let (x, y) = (get!(a), get!(b));
                 if let (Some(i), Some(j)) = (x.as_small(), y.as_small()) {
                     let r = match op {
                         ArithOp::Add => Term::small_checked(i + j),
@@ -262,14 +317,16 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        reg!(p, dst) = r;
+                        set!(dst, r);
                         continue;
                     }
                 }
-                reg!(p, dst) = try_!(crate::number::arith(&mut p.heap, op, x, y));
+                let r = try_!(crate::number::arith(&mut p.heap, op, x, y));
+                set!(dst, r);
+                continue;
             }
             Op::ArithImm { op, dst, a, imm } => {
-                let x = reg!(p, a);
+                let x = get!(a);
                 if let Some(i) = x.as_small() {
                     let r = match op {
                         ArithOp::Add => Term::small_checked(i + imm),
@@ -277,98 +334,126 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        reg!(p, dst) = r;
+                        set!(dst, r);
                         continue;
                     }
                 }
-                reg!(p, dst) = try_!(crate::number::arith(&mut p.heap, op, x, Term::small(imm)));
+                let r = try_!(crate::number::arith(&mut p.heap, op, x, Term::small(imm)));
+                set!(dst, r);
+                continue;
             }
             Op::Negate { dst, src, neg } => {
-                let x = reg!(p, src);
-                reg!(p, dst) = if neg {
+                let x = get!(src);
+                let r = if neg {
                     try_!(crate::number::negate(&mut p.heap, x))
                 } else if x.is_number() {
                     x
                 } else {
                     fail!(Exception::badarith())
                 };
+                set!(dst, r);
             }
-            Op::Bnot { dst, src } => reg!(p, dst) = try_!(crate::number::bnot(&mut p.heap, reg!(p, src))),
-            Op::Compare { op, dst, a, b } => reg!(p, dst) = Term::bool(compare(op, reg!(p, a), reg!(p, b))),
+            Op::Bnot { dst, src } => {
+                let r = try_!(crate::number::bnot(&mut p.heap, get!(src)));
+                set!(dst, r);
+            }
+            Op::Compare { op, dst, a, b } => {
+                set!(dst, Term::bool(compare(op, get!(a), get!(b))));
+                continue;
+            }
             Op::TestCompare { op, a, b, fail } => {
-                if !compare(op, reg!(p, a), reg!(p, b)) {
+                if !compare(op, get!(a), get!(b)) {
                     pc = fail.at();
                 }
+                continue;
             }
             Op::TestType { test, src, fail } => {
-                if !type_test(test, reg!(p, src)) {
+                if !type_test(test, get!(src)) {
                     pc = fail.at();
                 }
+                continue;
             }
             Op::TestTuple { src, arity, fail } => {
-                let t = reg!(p, src);
+                let t = get!(src);
                 if !(t.is_tuple() && crate::term::header_size(t.header()) == arity as usize) {
                     pc = fail.at();
                 }
+                continue;
             }
             Op::TestConst { src, value, fail } => {
-                if !matches_literal(reg!(p, src), value) {
+                if !matches_literal(get!(src), value) {
                     pc = fail.at();
                 }
+                continue;
+            }
+            Op::TestImm { src, value, fail } => {
+                if get!(src) != value {
+                    pc = fail.at();
+                }
+                continue;
             }
             Op::TestTrue { src, fail } => {
-                if !reg!(p, src).is_atom_eq(atom::TRUE) {
+                if !get!(src).is_atom_eq(atom::TRUE) {
                     pc = fail.at();
                 }
+                continue;
             }
             Op::GetElement { dst, src, idx } => {
-                reg!(p, dst) = Term(reg!(p, src).word(1 + idx as usize));
+                set!(dst, Term(get!(src).word(1 + idx as usize)));
+                continue;
             }
             Op::GetList { hd, tl, src } => {
-                let t = reg!(p, src);
-                reg!(p, hd) = t.head();
-                reg!(p, tl) = t.tail();
+                let t = get!(src);
+                set!(hd, t.head());
+                set!(tl, t.tail());
+                continue;
             }
             Op::MapGet { dst, map, key, fail } => {
-                let m = reg!(p, map);
-                match if m.is_map() { crate::map::map_get(m, reg!(p, key)) } else { None } {
-                    Some(v) => reg!(p, dst) = v,
+                let m = get!(map);
+                match if m.is_map() { crate::map::map_get(m, get!(key)) } else { None } {
+                    Some(v) => set!(dst, v),
                     None => pc = fail.at(),
                 }
             }
 
-            Op::Jump { target } => pc = target.at(),
+            Op::Jump { target } => {
+                pc = target.at();
+                continue;
+            }
             Op::JumpIfTrue { src, target } => {
-                if reg!(p, src).is_atom_eq(atom::TRUE) {
+                if get!(src).is_atom_eq(atom::TRUE) {
                     pc = target.at();
                 }
+                continue;
             }
             Op::JumpIfFalse { src, target } => {
-                if reg!(p, src).is_atom_eq(atom::FALSE) {
+                if get!(src).is_atom_eq(atom::FALSE) {
                     pc = target.at();
                 }
+                continue;
             }
 
             Op::MakeTuple { dst, base, n } => {
                 let s = p.base + base as usize;
                 let t = p.heap.tuple(&p.regs[s..s + n as usize]);
-                reg!(p, dst) = t;
+                set!(dst, t);
             }
             Op::MakeCons { dst, hd, tl } => {
-                let t = p.heap.cons(reg!(p, hd), reg!(p, tl));
-                reg!(p, dst) = t;
+                let t = p.heap.cons(get!(hd), get!(tl));
+                set!(dst, t);
             }
             Op::MakeFun { dst, lambda, base, n } => {
                 let s = p.base + base as usize;
                 let code_word = ((pos.module.index as u64) << 32) | lambda as u64;
                 let t = p.heap.closure(code_word, &p.regs[s..s + n as usize]);
-                reg!(p, dst) = t;
+                set!(dst, t);
             }
             Op::MakeExport { dst, m, f, a } => {
-                let (mt, ft, at) = (reg!(p, m), reg!(p, f), reg!(p, a));
+                let (mt, ft, at) = (get!(m), get!(f), get!(a));
                 match (mt.is_atom(), ft.is_atom(), at.as_small()) {
                     (true, true, Some(n)) if (0..=255).contains(&n) => {
-                        reg!(p, dst) = p.heap.export_fun(mt, ft, n as usize)
+                        let t = p.heap.export_fun(mt, ft, n as usize);
+                        set!(dst, t);
                     }
                     _ => fail!(Exception::badarg()),
                 }
@@ -377,10 +462,11 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 let s = p.base + base as usize;
                 let mut pairs: Vec<(Term, Term)> =
                     (0..n as usize).map(|i| (p.regs[s + 2 * i], p.regs[s + 2 * i + 1])).collect();
-                reg!(p, dst) = p.heap.map_from_pairs(&mut pairs);
+                let t = p.heap.map_from_pairs(&mut pairs);
+                set!(dst, t);
             }
             Op::MapPut { dst, src, base, n, exact } => {
-                let m = reg!(p, src);
+                let m = get!(src);
                 if !m.is_map() {
                     let r = p.heap.tuple(&[Term::atom(atom::BADMAP), m]);
                     fail!(Exception::error(r));
@@ -389,7 +475,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 let pairs: Vec<(Term, Term)> =
                     (0..n as usize).map(|i| (p.regs[s + 2 * i], p.regs[s + 2 * i + 1])).collect();
                 match crate::map::map_put_many(&mut p.heap, m, &pairs, exact) {
-                    Ok(t) => reg!(p, dst) = t,
+                    Ok(t) => set!(dst, t),
                     Err(k) => {
                         let r = p.heap.tuple(&[Term::atom(atom::BADKEY), k]);
                         fail!(Exception::error(r));
@@ -397,18 +483,36 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
             }
 
-            Op::Call { func, base, arity } => {
+            // Local calls look the callee up once for its frame size and
+            // code (was three `functions[func]` lookups per call).
+            Op::Call { func, base, arity, dst } => {
+                let callee = &pos.module.functions[func as usize];
                 pos.pc = pc as u32;
-                calls::push_frame(p, pos, base);
+                calls::push_frame(p, pos, base, dst);
+                calls::enter(p, callee, arity);
                 pos = Pos { module: pos.module, func, pc: 0 };
-                calls::enter(p, pos, arity);
-                jump_to_pos!();
+                if p.budget <= 0 {
+                    p.pos = Some(pos);
+                    return Flow::Yield;
+                }
+                code = &callee.code;
+                pc = 0;
+                fp = frame_ptr(p);
+                continue;
             }
             Op::TailCall { func, base, arity } => {
+                let callee = &pos.module.functions[func as usize];
                 calls::shift_args(p, base, arity);
+                calls::enter(p, callee, arity);
                 pos = Pos { module: pos.module, func, pc: 0 };
-                calls::enter(p, pos, arity);
-                jump_to_pos!();
+                if p.budget <= 0 {
+                    p.pos = Some(pos);
+                    return Flow::Yield;
+                }
+                code = &callee.code;
+                pc = 0;
+                fp = frame_ptr(p);
+                continue;
             }
             Op::CallExt { import, base, arity } => {
                 pos.pc = pc as u32;
@@ -423,13 +527,13 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             Op::CallFun { base, arity } | Op::TailCallFun { base, arity } => {
                 let tail = matches!(op, Op::TailCallFun { .. });
                 pos.pc = pc as u32;
-                let f = reg!(p, base + arity as u16);
+                let f = get!(base as usize + arity as usize);
                 follow!(try_!(calls::call_fun(p, pos, f, base, arity, tail)), base);
             }
             Op::Apply { base, arity } | Op::TailApply { base, arity } => {
                 let tail = matches!(op, Op::TailApply { .. });
                 pos.pc = pc as u32;
-                let (m, f) = (reg!(p, base), reg!(p, base + 1));
+                let (m, f) = (get!(base), get!(base as usize + 1));
                 let s = p.base + base as usize;
                 p.regs.copy_within(s + 2..s + 2 + arity as usize, s);
                 let r = calls::call_mfa(p, pos, m, f, base, arity, tail);
@@ -437,23 +541,24 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     // A BIF that waits runs this instruction again: put its
                     // operands back as they were.
                     p.regs.copy_within(s..s + arity as usize, s + 2);
-                    (reg!(p, base), reg!(p, base + 1)) = (m, f);
+                    (p.regs[s], p.regs[s + 1]) = (m, f);
                 }
                 follow!(try_!(r), base);
             }
             Op::ApplyList { base } => {
                 pos.pc = pc as u32;
-                let (m, f, args) = (reg!(p, base), reg!(p, base + 1), reg!(p, base + 2));
+                let (m, f, args) = (get!(base), get!(base as usize + 1), get!(base as usize + 2));
                 let arity = try_!(calls::spread_args(p, base, args));
                 let r = calls::call_mfa(p, pos, m, f, base, arity, false);
                 if matches!(&r, Err(e) if e.is_wait()) {
-                    (reg!(p, base), reg!(p, base + 1), reg!(p, base + 2)) = (m, f, args);
+                    let s = p.base + base as usize;
+                    (p.regs[s], p.regs[s + 1], p.regs[s + 2]) = (m, f, args);
                 }
                 follow!(try_!(r), base);
             }
             Op::ApplyFunList { base } => {
                 pos.pc = pc as u32;
-                let (f, args) = (reg!(p, base), reg!(p, base + 1));
+                let (f, args) = (get!(base), get!(base as usize + 1));
                 let arity = try_!(calls::spread_args(p, base, args));
                 let fslot = p.base + base as usize + arity as usize;
                 if p.regs.len() <= fslot {
@@ -462,7 +567,8 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 p.regs[fslot] = f;
                 let r = calls::call_fun(p, pos, f, base, arity, false);
                 if matches!(&r, Err(e) if e.is_wait()) {
-                    (reg!(p, base), reg!(p, base + 1)) = (f, args);
+                    let s = p.base + base as usize;
+                    (p.regs[s], p.regs[s + 1]) = (f, args);
                 }
                 follow!(try_!(r), base);
             }
@@ -479,7 +585,10 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     &argv
                 };
                 match (crate::bif::get(bif).f)(p, args) {
-                    Ok(v) => reg!(p, dst) = v,
+                    Ok(v) => {
+                        fp = frame_ptr(p);
+                        set!(dst, v)
+                    }
                     Err(e) if e.is_wait() => {
                         // Blocked (or asked for Act code to run first): run
                         // this instruction again when woken.
@@ -505,13 +614,24 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     }
                 }
             }
+            // No budget check: the budget is spent at function entries.
             Op::Return { src } => {
-                let v = reg!(p, src);
+                let v = get!(src);
                 match calls::return_to_caller(p, &mut pos, v) {
-                    Some(()) => jump_to_pos!(),
+                    Some(()) => {
+                        reload!();
+                        continue;
+                    }
                     None => return Flow::Returned,
                 }
             }
+            Op::ReturnConst { value } => match calls::return_to_caller(p, &mut pos, value) {
+                Some(()) => {
+                    reload!();
+                    continue;
+                }
+                None => return Flow::Returned,
+            },
 
             Op::TryBegin { handler, dst } => {
                 p.handlers.push(Handler {
@@ -525,9 +645,9 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 p.handlers.pop();
             }
             Op::Reraise { class, reason, trace } => {
-                let c = reg!(p, class).as_atom().and_then(Class::from_atom).unwrap_or(Class::Error);
-                let exc = Exception { class: c, reason: reg!(p, reason), args: Term::NONE, trace: Term::NONE };
-                let tr = reg!(p, trace);
+                let c = get!(class).as_atom().and_then(Class::from_atom).unwrap_or(Class::Error);
+                let exc = Exception { class: c, reason: get!(reason), args: Term::NONE, trace: Term::NONE };
+                let tr = get!(trace);
                 pos.pc = (pc - 1) as u32;
                 match raise::unwind_with_trace(p, &mut pos, exc, tr) {
                     Ok(()) => jump_to_pos!(),
@@ -535,7 +655,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
             }
             Op::RaiseMatchError { kind, src } => {
-                let v = reg!(p, src);
+                let v = get!(src);
                 let reason = if v.is_none() { kind } else { p.heap.tuple(&[kind, v]) };
                 fail!(Exception::error(reason));
             }
@@ -549,7 +669,8 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             Op::RecvPeek { dst, wait } => {
                 let mb = &p.mailbox;
                 if mb.cursor < mb.queue.len() {
-                    reg!(p, dst) = mb.queue[mb.cursor].term;
+                    let t = mb.queue[mb.cursor].term;
+                    set!(dst, t);
                 } else {
                     pc = wait.at();
                 }
@@ -573,7 +694,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 p.mailbox.cursor = 0;
             }
             Op::RecvWait { timeout, retry } => {
-                let t = reg!(p, timeout);
+                let t = get!(timeout);
                 match receive_wait(p, t) {
                     Ok(Wait::Retry) => pc = retry.at(),
                     Ok(Wait::TimedOut) => {
@@ -593,7 +714,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 p.mailbox.mark_pos = Some(p.mailbox.queue.len());
             }
             Op::RecvMarkBind { src } => {
-                if let (Some(key), Some(pos)) = (Mailbox::mark_key(reg!(p, src)), p.mailbox.mark_pos) {
+                if let (Some(key), Some(pos)) = (Mailbox::mark_key(get!(src)), p.mailbox.mark_pos) {
                     let marks = &mut p.mailbox.marks;
                     if marks.len() >= MAX_RECEIVE_MARKS {
                         marks.remove(0);
@@ -602,42 +723,52 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                 }
             }
             Op::RecvFromMark { src } => {
-                if let Some(key) = Mailbox::mark_key(reg!(p, src)) {
+                if let Some(key) = Mailbox::mark_key(get!(src)) {
                     if let Some(&(_, pos)) = p.mailbox.marks.iter().rev().find(|(k, _)| *k == key) {
                         p.mailbox.cursor = pos.min(p.mailbox.queue.len());
                     }
                 }
             }
 
-            Op::BsStartMatch { dst, src, fail } => match bits::start_match(p, reg!(p, src)) {
-                Some(ctx) => reg!(p, dst) = ctx,
+            Op::BsStartMatch { dst, src, fail } => match bits::start_match(p, get!(src)) {
+                Some(ctx) => {
+                    fp = frame_ptr(p);
+                    set!(dst, ctx)
+                }
                 None => pc = fail.at(),
             },
             Op::BsGet { dst, ctx, ty, size, unit, flags, fail } => {
-                match try_!(bits::get(p, reg!(p, ctx), ty, size, unit, flags)) {
-                    Some(v) => reg!(p, dst) = v,
+                match try_!(bits::get(p, get!(ctx), ty, size, unit, flags)) {
+                    Some(v) => {
+                        fp = frame_ptr(p);
+                        set!(dst, v)
+                    }
                     None => pc = fail.at(),
                 }
             }
             Op::BsSkip { ctx, size, unit, fail } => {
-                if !try_!(bits::skip(p, reg!(p, ctx), size, unit)) {
+                if !try_!(bits::skip(p, get!(ctx), size, unit)) {
                     pc = fail.at();
                 }
             }
             Op::BsTestTail { ctx, fail } => {
-                if !bits::at_end(reg!(p, ctx)) {
+                if !bits::at_end(get!(ctx)) {
                     pc = fail.at();
                 }
             }
             Op::BsInit => p.bin_builders.push(Default::default()),
             Op::BsPut { src, ty, size, unit, flags } => {
-                try_!(bits::put(p, reg!(p, src), ty, size, unit, flags));
+                try_!(bits::put(p, get!(src), ty, size, unit, flags));
             }
             Op::BsFinish { dst } => {
                 let b = p.bin_builders.pop().unwrap_or_default();
-                reg!(p, dst) = p.heap.bitstring(&b.bytes, b.bits);
+                let t = p.heap.bitstring(&b.bytes, b.bits);
+                set!(dst, t);
             }
         }
+        // Every arm that did not `continue` may have run native code with
+        // the process in hand: the register stack may have moved.
+        fp = frame_ptr(p);
     }
 }
 
@@ -764,8 +895,8 @@ pub fn type_test(test: TypeTest, t: Term) -> bool {
 }
 
 /// Pushes the current position as a return address (used by calls).
-pub(crate) fn frame_of(pos: Pos, base: usize) -> Frame {
-    Frame { module: pos.module, func: pos.func, pc: pos.pc, base: base as u32 }
+pub(crate) fn frame_of(pos: Pos, base: usize, dst: usize) -> Frame {
+    Frame { module: pos.module, func: pos.func, pc: pos.pc, base: base as u32, dst: dst as u32 }
 }
 
 /// ` for {ok, X} | stop`: what the receive at `pos` waits for, if known.

@@ -112,8 +112,10 @@ pub(crate) fn unwind_with_trace(p: &mut Process, pos: &mut Pos, exc: Exception, 
         p.base = f.base as usize;
     }
     p.base = h.base as usize;
+    // Grow only: every active frame's window stays in the stack (see
+    // `calls::enter`).
     let size = pos.code().frame_size as usize;
-    p.regs.resize(p.base + size, Term::NIL);
+    super::calls::set_window_top(p, p.base + size);
     let d = h.dst as usize;
     p.regs[d] = Term::atom(exc.class.atom());
     p.regs[d + 1] = exc.reason;
