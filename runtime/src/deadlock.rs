@@ -13,6 +13,20 @@ pub fn report(vm: &Vm) -> String {
         let name = vm.registry.name_of(h.pid).map(|a| format!(" ({})", a.name())).unwrap_or_default();
         let body = h.body.lock();
         let place = match body.as_ref().and_then(|p| p.pos) {
+            Some(pos) if body.as_ref().is_some_and(|p| p.send_wait().is_some()) => {
+                // Suspended in `!` / `erlang:send` on a full bounded mailbox.
+                let code = pos.code();
+                let to = body.as_ref().and_then(|p| p.send_wait()).map(|w| w.to.pid).unwrap_or_default();
+                format!(
+                    "in {}:{}/{}, waiting to send to full mailbox of <0.{}.0> at {}:{}",
+                    pos.module.name.name(),
+                    code.display_name.name(),
+                    code.arity,
+                    to,
+                    pos.module.file,
+                    code.line_at(pos.pc)
+                )
+            }
             Some(pos) if body.as_ref().is_some_and(|p| p.chan_wait().is_some()) => {
                 // Blocked in a channel BIF (`bif/chan.rs`), not in a receive.
                 let code = pos.code();

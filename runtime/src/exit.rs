@@ -8,6 +8,9 @@
 //!    behind an exit signal that killed the process: signals from one
 //!    sender keep their order, so a monitor sent after `exit(P, kill)`
 //!    must find P dead, and is answered with `noproc` as OTP does.
+//!    Senders blocked on this process's full mailbox are released (their
+//!    sends become no-ops); if this process was itself blocked sending, it
+//!    takes its message back first.
 //! 2. Drop the registered name, then send an exit signal to every linked
 //!    process, a `'DOWN'` message to every monitoring process: one that
 //!    hears of the death finds the name free.
@@ -37,11 +40,21 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
         vm.timers.cancel(t);
     }
     crate::alias::drop_all(&mut p);
+    // Blocked sending to a full mailbox: take the message back before the
+    // exit signals of step 2 go out, so it never arrives after them.
+    if let Some(w) = p.extras.as_mut().and_then(|e| e.send_wait.take()) {
+        w.to.cancel_send(&w.ticket);
+    }
     // 1. Signals taken from the inbox but not handled (those behind the
     // exit signal that killed it, see `inbox::take_signals`) count as late
     // too: dropping them lost links and monitors (no 'EXIT', no 'DOWN').
     let mut late = std::mem::take(&mut p.signals);
     late.extend(h.close());
+    // Senders blocked on this full mailbox: their sends become no-ops, as
+    // to any dead process (`signal.rs`, step 9).
+    for pid in h.release_blocked() {
+        vm.signal_quiet(pid, Signal::Wake);
+    }
     // `pending_exit` is set only by an exit signal (`inbox::exit_signal`,
     // or `exit/2` to oneself): everything still queued came after it.
     let killed_by_signal = p.pending_exit.is_some();

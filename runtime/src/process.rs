@@ -40,6 +40,10 @@ pub struct Message {
     /// The fragment holding the message's memory; `None` when it needs no
     /// memory (an immediate).
     pub fragment: Option<Fragment>,
+    /// Sent with `!`/`erlang:send`, so it takes room in a bounded mailbox
+    /// (see `signal.rs`, "Bounded mailboxes"); runtime deliveries ('EXIT',
+    /// 'DOWN', timer messages) do not.
+    pub counted: bool,
 }
 
 /// The most fresh-value marks a process keeps; older ones are forgotten
@@ -109,9 +113,10 @@ pub struct Process {
     /// VM's per-process ceiling; 0 = none. Set by `set_max_heap`.
     pub heap_limit: usize,
     /// What most processes never use (channel state, aliases, a
-    /// `max_heap_size` flag), created on first use and kept: a process
-    /// that uses none of it pays 8 bytes (`Process` stays in its
-    /// allocation size class, see the test at the end).
+    /// `max_heap_size` flag, a send suspended on a full mailbox), created on
+    /// first use and kept: a process that uses none of it pays 8 bytes
+    /// (`Process` stays in its allocation size class, see the test at the
+    /// end).
     pub extras: Option<Box<Extras>>,
     /// Set by a BIF that must run Act code before it can finish (a typed
     /// channel's predicate), together with returning `Exception::wait()`:
@@ -125,6 +130,11 @@ pub struct Process {
     /// the field is a plain load where the `OnceLock` is an atomic load and
     /// a branch (fib(30): 1.6M checks).
     pub gc_stress: bool,
+    /// The inbox has a `{max_queue, N}` bound (`ProcessHandle::set_bound`):
+    /// a copy kept here so that taking a message from an unbounded mailbox
+    /// costs one test, no lock. (A bool, where the process's other flags
+    /// leave room: `Process` keeps its size.)
+    pub bounded_mailbox: bool,
 }
 
 /// The rarely used parts of a process (`Process::extras`).
@@ -142,6 +152,15 @@ pub struct Extras {
     pub aliases: Vec<(u64, crate::alias::AliasMode)>,
     /// `{max_heap_size, Size}` as the program set it (`heap_limit.rs`).
     pub max_heap: crate::heap_limit::MaxHeapSize,
+    /// The full mailbox this process is blocked sending to (`bif/process.rs`).
+    pub send_wait: Option<SendWait>,
+}
+
+/// A send suspended on a full mailbox: the receiver and the ticket that
+/// says when the message got in (`signal::SendTicket`).
+pub struct SendWait {
+    pub to: Arc<crate::signal::ProcessHandle>,
+    pub ticket: Arc<crate::signal::SendTicket>,
 }
 
 impl Mailbox {
@@ -196,6 +215,7 @@ impl Process {
             initial_call: (crate::atom::ERLANG, crate::atom::APPLY, 2),
             heap_limit,
             extras: None,
+            bounded_mailbox: false,
             call_first: None,
             priority: crate::atom::NORMAL,
             gc_stress: crate::gc::stress_enabled(),
@@ -220,6 +240,12 @@ impl Process {
     /// The rarely used parts, created on first use.
     pub fn extras(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Default::default)
+    }
+
+    /// The full mailbox this process is blocked sending to, if any.
+    #[inline]
+    pub fn send_wait(&self) -> Option<&SendWait> {
+        self.extras.as_ref().and_then(|e| e.send_wait.as_ref())
     }
 
     /// Whether the process is blocked in a channel operation.

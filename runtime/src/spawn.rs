@@ -26,6 +26,8 @@ pub struct SpawnOpts {
     pub link: bool,
     pub monitor: bool,
     pub max_heap: Option<crate::heap_limit::MaxHeapSize>,
+    /// `{max_queue, N}`: the mailbox bound (`None`: unbounded).
+    pub max_queue: Option<usize>,
 }
 
 /// Function indices in the boot module.
@@ -111,6 +113,7 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
     if let Some(m) = opts.max_heap {
         child.set_max_heap(m);
     }
+    child.bounded_mailbox = opts.max_queue.is_some();
     if opts.link {
         child.links.push(parent.pid);
         parent.links.push(pid);
@@ -122,7 +125,7 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
         parent.monitors.push((r, pid));
         mref = Some(r);
     }
-    if install(&vm, child).is_err() {
+    if install_bounded(&vm, child, opts.max_queue).is_err() {
         if opts.link {
             parent.links.retain(|&l| l != pid);
         }
@@ -136,9 +139,18 @@ pub fn spawn(parent: &mut Process, entry: Entry, opts: SpawnOpts) -> Result<(u64
 
 /// Makes a fully built process live: gives it its handle, enters it in the
 /// process table and queues it. `Err` when the process limit is reached.
-pub fn install(vm: &Arc<Vm>, mut p: Box<Process>) -> Result<u64, ()> {
+pub fn install(vm: &Arc<Vm>, p: Box<Process>) -> Result<u64, ()> {
+    install_bounded(vm, p, None)
+}
+
+/// `install` with a mailbox bound (`{max_queue, N}`), set before anyone
+/// knows the pid: no message, no blocked sender yet.
+fn install_bounded(vm: &Arc<Vm>, mut p: Box<Process>, max_queue: Option<usize>) -> Result<u64, ()> {
     let pid = p.pid;
     let h = Arc::new(ProcessHandle::new(pid));
+    if max_queue.is_some() {
+        h.set_bound(max_queue, 0, &mut Vec::new());
+    }
     p.handle = Some(h.clone());
     *h.body.lock() = Some(p);
     if !vm.registry.insert(h.clone()) {

@@ -128,7 +128,7 @@ fn timer_thread(vm: Weak<Vm>) {
                         Dest::Name(n) => vm.registry.whereis(n),
                     };
                     if let Some(pid) = pid {
-                        vm.signal(pid, Signal::Message(msg));
+                        vm.signal(pid, Signal::TimerMessage(msg));
                     }
                 }
             }

@@ -5,9 +5,9 @@ use super::BifDef;
 use crate::atom::{self, Atom};
 use crate::exception::{BifResult, Exception};
 use crate::heap_limit::MaxHeapSize;
-use crate::process::{Message, Process};
+use crate::process::{Message, Process, SendWait};
 use crate::alias::{self as aliases, AliasMode};
-use crate::signal::{Payload, Signal, EXITED, NOTIFIED, RUNNABLE, RUNNING, WAITING};
+use crate::signal::{Payload, Sent, Signal, EXITED, NOTIFIED, RUNNABLE, RUNNING, SEND_PENDING, WAITING};
 use crate::spawn::{spawn, Entry, SpawnOpts};
 use crate::term::Term;
 use crate::timer::{Dest, TimerAction};
@@ -24,10 +24,14 @@ pub const BIFS: &[BifDef] = &[
     ("erlang", "spawn_monitor", 1, spawn_monitor1),
     ("erlang", "spawn_monitor", 3, spawn_monitor3),
     ("erlang", "spawn_opt", 2, spawn_opt2),
+    ("erlang", "spawn_opt", 3, spawn_opt3),
     ("erlang", "spawn_opt", 4, spawn_opt4),
+    ("erlang", "spawn_opt", 5, spawn_opt5),
     ("erlang", "send", 2, send2),
     ("erlang", "!", 2, send2),
     ("erlang", "send", 3, send3),
+    ("erlang", "send_nosuspend", 2, send_nosuspend2),
+    ("erlang", "send_nosuspend", 3, send_nosuspend3),
     ("erlang", "link", 1, link),
     ("erlang", "unlink", 1, unlink),
     ("erlang", "monitor", 2, monitor),
@@ -127,6 +131,7 @@ fn spawn_options(opts: Term) -> Result<SpawnOpts, Exception> {
         } else if let Some([k, v]) = h.as_tuple().filter(|e| e.len() == 2).map(|e| [e[0], e[1]]) {
             match &*k.as_atom().ok_or_else(Exception::badarg)?.name() {
                 "max_heap_size" => o.max_heap = Some(MaxHeapSize::from_term(v).ok_or_else(Exception::badarg)?),
+                "max_queue" => o.max_queue = max_queue_value(v)?,
                 "message_queue_data" | "priority" | "min_heap_size" | "min_bin_vheap_size" | "fullsweep_after" => {}
                 "monitor" => o.monitor = true,
                 _ => return Err(Exception::badarg()),
@@ -141,6 +146,26 @@ fn spawn_options(opts: Term) -> Result<SpawnOpts, Exception> {
     Ok(o)
 }
 
+/// `{max_queue, N}` (Act): N a positive integer, or `infinity` (unbounded).
+/// A bound of 0 would let no message in at all, so every send to the
+/// process would wait forever: refused with `badarg`.
+fn max_queue_value(v: Term) -> Result<Option<usize>, Exception> {
+    if v.is_atom_eq(atom::INFINITY) {
+        return Ok(None);
+    }
+    match v.as_small() {
+        Some(n) if n > 0 => Ok(Some(n as usize)),
+        _ => Err(Exception::badarg()),
+    }
+}
+
+fn max_queue_term(bound: Option<usize>) -> Term {
+    match bound {
+        Some(n) => Term::small(n as i64),
+        None => Term::atom(atom::INFINITY),
+    }
+}
+
 fn spawn_opt2(p: &mut Process, a: &[Term]) -> BifResult {
     let o = spawn_options(a[1])?;
     spawned(p, Entry::Fun(a[0]), o)
@@ -148,6 +173,20 @@ fn spawn_opt2(p: &mut Process, a: &[Term]) -> BifResult {
 fn spawn_opt4(p: &mut Process, a: &[Term]) -> BifResult {
     let o = spawn_options(a[3])?;
     spawned(p, Entry::Mfa(a[0], a[1], a[2]), o)
+}
+/// `spawn_opt(Node, Fun, Opts)` and `spawn_opt(Node, M, F, A, Opts)`: there
+/// is one node, so `Node` only has to be an atom (as `spawn/2,4`).
+fn spawn_opt3(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_atom() {
+        return Err(Exception::badarg());
+    }
+    spawn_opt2(p, &a[1..])
+}
+fn spawn_opt5(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_atom() {
+        return Err(Exception::badarg());
+    }
+    spawn_opt4(p, &a[1..])
 }
 
 // ---- sending ----
@@ -183,55 +222,161 @@ fn destination(p: &Process, to: Term) -> Result<SendTo, Exception> {
     }
 }
 
-fn send_to(p: &mut Process, to: SendTo, msg: Term) {
+/// What a send does when the receiver's mailbox is bounded and full.
+#[derive(Clone, Copy, PartialEq)]
+enum WhenFull {
+    /// Suspend the sender until there is room (`!`, `erlang:send/2`).
+    Wait,
+    /// Send nothing and say so (`nosuspend`).
+    Refuse,
+}
+
+/// `Ok(true)`: sent (or dropped, as to a dead process or an inactive
+/// alias); `Ok(false)`: refused, the mailbox is full; `Err(wait)`: suspended
+/// (see `send_message`).
+fn send_to(p: &mut Process, to: SendTo, msg: Term, when_full: WhenFull) -> Result<bool, Exception> {
     match to {
-        SendTo::Pid(pid) => send_message(p, pid, msg),
-        SendTo::Alias(id) => send_to_alias(p, id, msg),
-        SendTo::Dropped => {}
+        SendTo::Pid(pid) => send_message(p, pid, msg, when_full),
+        SendTo::Alias(id) => {
+            send_to_alias(p, id, msg);
+            Ok(true)
+        }
+        SendTo::Dropped => Ok(true),
     }
 }
 
 /// A send to an alias: dropped unless the alias is active, both now (the
 /// registry knows an owner) and when the owner takes the message.
+/// Never counted against a bounded mailbox nor suspended: the replies of
+/// `gen_server:call` and friends come this way, and one stuck behind a full
+/// mailbox whose owner waits for it would be a certain deadlock.
 fn send_to_alias(p: &mut Process, id: u64, msg: Term) {
     let Some(owner) = p.vm.registry.alias_owner(id) else { return };
     let payload = Payload::copy_of(msg);
     if owner == p.pid {
         if aliases::arrived(p, id) {
-            p.mailbox.queue.push_back(Message { term: payload.term, fragment: Some(payload.fragment) });
+            p.mailbox.queue.push_back(Message { term: payload.term, fragment: Some(payload.fragment), counted: false });
         }
     } else {
         p.vm.clone().signal_quiet(owner, Signal::AliasMessage { alias: id, message: payload });
     }
 }
 
-pub fn send_message(p: &mut Process, pid: u64, msg: Term) {
+/// Sends `msg` as `!` does; the message counts against a bounded mailbox
+/// (`signal.rs`, "Bounded mailboxes"). `Ok(true)`: sent, or dropped because
+/// the receiver is dead; `Ok(false)`: refused, the mailbox is full;
+/// `Err(wait)`: suspended, the BIF runs again when woken (`resume_send`).
+fn send_message(p: &mut Process, to: u64, msg: Term, when_full: WhenFull) -> Result<bool, Exception> {
     let payload = Payload::copy_of(msg);
-    if pid == p.pid {
-        p.mailbox.queue.push_back(Message { term: payload.term, fragment: Some(payload.fragment) });
-    } else {
-        p.vm.clone().signal_quiet(pid, Signal::Message(payload));
+    if to == p.pid {
+        // Never waits, whatever the bound: see `count_own_message`.
+        p.mailbox.queue.push_back(Message { term: payload.term, fragment: Some(payload.fragment), counted: true });
+        if p.bounded_mailbox {
+            if let Some(h) = &p.handle {
+                h.count_own_message();
+            }
+        }
+        return Ok(true);
+    }
+    let Some(h) = p.vm.registry.get(to) else { return Ok(true) };
+    match h.send(p.pid, payload, when_full == WhenFull::Wait) {
+        Sent::Delivered => {
+            if h.wake() {
+                p.vm.sched().schedule(h, true);
+            }
+            Ok(true)
+        }
+        Sent::Dead => Ok(true),
+        Sent::Full => Ok(false),
+        Sent::Suspended(ticket) => {
+            p.extras().send_wait = Some(SendWait { to: h, ticket });
+            Err(Exception::wait())
+        }
+    }
+}
+
+/// A send suspended on a full mailbox runs again when its process is woken
+/// (`Extras::send_wait` is set): `Ok` once the message got in (or its receiver
+/// died, dropping it), `Err(wait)` while it still waits.
+#[cold]
+fn resume_send(p: &mut Process) -> Result<(), Exception> {
+    let extras = p.extras();
+    match extras.send_wait.take() {
+        Some(w) if w.ticket.state() == SEND_PENDING => {
+            // Woken for something else (a message, a trapped exit): keep waiting.
+            extras.send_wait = Some(w);
+            Err(Exception::wait())
+        }
+        _ => Ok(()),
     }
 }
 
 fn send2(p: &mut Process, a: &[Term]) -> BifResult {
+    if p.extras.is_some() && p.send_wait().is_some() {
+        return resume_send(p).map(|()| a[1]);
+    }
     if let Some(pid) = a[0].as_pid() {
         // The common case, without building a `SendTo`.
-        send_message(p, pid, a[1]);
+        send_message(p, pid, a[1], WhenFull::Wait)?;
         return Ok(a[1]);
     }
     let to = destination(p, a[0])?;
-    send_to(p, to, a[1]);
+    send_to(p, to, a[1], WhenFull::Wait)?;
     Ok(a[1])
 }
 
+/// `erlang:send(Dest, Msg, Options)`: `ok`, or with `nosuspend` in the
+/// options `nosuspend` when the send would have to wait (nothing is sent).
 fn send3(p: &mut Process, a: &[Term]) -> BifResult {
-    if !a[2].is_list() {
+    if p.extras.is_some() && p.send_wait().is_some() {
+        return resume_send(p).map(|()| Term::atom(atom::OK));
+    }
+    let when_full = send_options(a[2])?;
+    let to = destination(p, a[0])?;
+    if !send_to(p, to, a[1], when_full)? {
+        return Ok(Term::atom(atom::atom("nosuspend")));
+    }
+    Ok(Term::atom(atom::OK))
+}
+
+/// `erlang:send_nosuspend(Dest, Msg)`: `true` when sent, `false` when the
+/// mailbox was full (nothing is sent).
+fn send_nosuspend2(p: &mut Process, a: &[Term]) -> BifResult {
+    let to = destination(p, a[0])?;
+    Ok(Term::bool(send_to(p, to, a[1], WhenFull::Refuse)?))
+}
+
+/// `erlang:send_nosuspend(Dest, Msg, Options)`: options as `send/3`'s
+/// (OTP adds `nosuspend` to them and calls `send/3`).
+fn send_nosuspend3(p: &mut Process, a: &[Term]) -> BifResult {
+    send_options(a[2])?;
+    send_nosuspend2(p, a)
+}
+
+/// The options of `send/3`: `nosuspend` (refuse instead of waiting) and
+/// `noconnect` (accepted, changes nothing: there is one node).
+fn send_options(opts: Term) -> Result<WhenFull, Exception> {
+    let mut when_full = WhenFull::Wait;
+    let mut t = opts;
+    while let Some((h, tl)) = t.as_cons() {
+        t = tl;
+        match h.as_atom().map(|o| o.name()).as_deref() {
+            Some("nosuspend") => when_full = WhenFull::Refuse,
+            Some("noconnect") => {}
+            _ => return Err(Exception::badarg()),
+        }
+    }
+    if !t.is_nil() {
         return Err(Exception::badarg());
     }
-    let to = destination(p, a[0])?;
-    send_to(p, to, a[1]);
-    Ok(Term::atom(atom::OK))
+    Ok(when_full)
+}
+
+/// A message the runtime puts in a process's own mailbox on its behalf (an
+/// 'EXIT' of its own making): never counted, as exit signals are not.
+fn notify_self(p: &mut Process, msg: Term) {
+    let m = Payload::copy_of(msg);
+    p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment), counted: false });
 }
 
 // ---- links, monitors, exits ----
@@ -263,7 +408,7 @@ fn link(p: &mut Process, a: &[Term]) -> BifResult {
     }
     if p.trap_exit {
         let msg = p.heap.tuple(&[Term::atom(atom::EXIT_UPPER), Term::pid(pid), Term::atom(atom::NOPROC)]);
-        send_message(p, p.pid, msg);
+        notify_self(p, msg);
         Ok(Term::atom(atom::TRUE))
     } else {
         Err(Exception::error(Term::atom(atom::NOPROC)))
@@ -331,7 +476,7 @@ fn monitor_with(p: &mut Process, a: &[Term], alias: Option<AliasMode>) -> BifRes
                 let who = p.heap.tuple(&[Term::atom(name), node]);
                 let down = p.heap.tuple(&[Term::atom(atom::DOWN), rt, Term::atom(atom::PROCESS), who, Term::atom(atom::NOPROC)]);
                 let m = Payload::copy_of(down);
-                p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment) });
+                p.mailbox.queue.push_back(Message { term: m.term, fragment: Some(m.fragment), counted: false });
                 aliases::monitor_ended(p, r);
                 return Ok(rt);
             }
@@ -370,10 +515,9 @@ fn demonitor_ref(p: &mut Process, r: Term, flush: bool) -> Result<bool, Exceptio
     }
     if flush {
         // Drop 'DOWN' messages for this monitor.
-        p.mailbox.queue.retain(|m| {
-            !m.term.as_tuple().map(|t| t.len() == 5 && t[0].is_atom_eq(atom::DOWN) && t[1].is_ref() && t[1].word(1) == id).unwrap_or(false)
+        crate::inbox::drop_messages(p, |m| {
+            m.term.as_tuple().map(|t| t.len() == 5 && t[0].is_atom_eq(atom::DOWN) && t[1].is_ref() && t[1].word(1) == id).unwrap_or(false)
         });
-        p.mailbox.cursor = 0;
     }
     Ok(found.is_some())
 }
@@ -445,7 +589,7 @@ fn exit2(p: &mut Process, a: &[Term]) -> BifResult {
             p.pending_exit = Some(Term::atom(atom::KILLED));
         } else if p.trap_exit {
             let msg = p.heap.tuple(&[Term::atom(atom::EXIT_UPPER), Term::pid(p.pid), reason]);
-            send_message(p, p.pid, msg);
+            notify_self(p, msg);
         } else {
             p.pending_exit = Some(reason);
         }
@@ -482,6 +626,10 @@ fn process_flag(p: &mut Process, a: &[Term]) -> BifResult {
             Ok(Term::atom(old))
         }
         "message_queue_data" => Ok(Term::atom(atom::atom("on_heap"))),
+        "max_queue" => {
+            let max = max_queue_value(a[1])?;
+            Ok(max_queue_term(crate::inbox::set_max_queue(p, max)))
+        }
         _ => Err(Exception::badarg()),
     }
 }
@@ -576,6 +724,14 @@ fn info_list(p: &mut Process, pid_t: Term, items: Term, _all: bool) -> BifResult
     }
     let mut out = Vec::new();
     if pid == p.pid {
+        // As for another process below: the signals that came in before the
+        // call are handled first, so `message_queue_len` and `messages`
+        // count the messages already sent to it (OTP does the same). An exit
+        // signal among them ends the slice, and the process dies.
+        if let Some(reason) = crate::inbox::take_signals(p) {
+            p.pending_exit = Some(reason);
+            p.budget = 0;
+        }
         let snap = Snapshot::of(p, true);
         for n in names {
             out.push(info_item(p, &snap, n)?);
@@ -622,7 +778,7 @@ struct Snapshot {
     me: bool,
     pid: u64,
     messages: Vec<Term>,
-    inbox_pending: bool,
+    max_queue: Option<usize>,
     links: Vec<u64>,
     monitors: Vec<(u64, u64)>,
     monitored_by: Vec<(u64, u64, Option<Atom>)>,
@@ -644,7 +800,7 @@ impl Snapshot {
             me,
             pid: q.pid,
             messages: q.mailbox.queue.iter().map(|m| m.term).collect(),
-            inbox_pending: q.handle.as_ref().map(|h| h.has_signals()).unwrap_or(false),
+            max_queue: q.handle.as_ref().and_then(|h| h.max_queue()),
             links: q.links.clone(),
             monitors: q.monitors.clone(),
             monitored_by: q.monitored_by.clone(),
@@ -668,7 +824,8 @@ fn info_item(p: &mut Process, q: &Snapshot, item: Atom) -> BifResult {
     let me = q.me;
     let copy = |p: &mut Process, t: Term| if me { t } else { crate::copy::copy_to_heap(&mut p.heap, t) };
     let value = match &*item.name() {
-        "message_queue_len" => Term::small((q.messages.len() + q.inbox_pending as usize) as i64),
+        "message_queue_len" => Term::small(q.messages.len() as i64),
+        "max_queue" => max_queue_term(q.max_queue),
         "messages" => {
             let mut copied = Vec::new();
             for &m in &q.messages {

@@ -686,7 +686,7 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
                     p.timed_out = false;
                 }
                 let c = p.mailbox.cursor;
-                if let Some(m) = p.mailbox.remove(c) {
+                if let Some(m) = crate::inbox::remove_message(p, c) {
                     if let Some(frag) = m.fragment {
                         p.heap.attach(frag);
                     }
