@@ -141,3 +141,18 @@ fn chaos() {
 fn chan_mpmc() {
     check("chan_mpmc", &["1000000"]);
 }
+
+/// 8 senders x 100,000 messages into a `{max_queue, 10}` mailbox: senders
+/// suspend and are woken one message at a time; none lost, each sender's
+/// order kept, the queue never past 10.
+#[test]
+fn bounded_fanin() {
+    check("bounded_fanin", &[if full() { "1000000" } else { "100000" }]);
+}
+
+/// Receivers with small bounded mailboxes killed (and senders killed) while
+/// senders are suspended on them: every sender is released and finishes.
+#[test]
+fn bounded_death() {
+    check("bounded_death", &["2000"]);
+}

@@ -1,0 +1,1 @@
+../conformance/mailbox/deadlock_cycle.act
