@@ -23,6 +23,13 @@
 //! slot order, which is OTP's (see `hamt.rs`); `maps:next/1`, folds and
 //! printing use that order, and `maps:keys/values/to_list` and
 //! `term_to_binary` its reverse, as OTP's do (`listing`).
+//!
+//! Known gap: the order of a trie is OTP's exactly for keys made of
+//! numbers, binaries, lists, tuples and maps of those. ERTS hashes an atom
+//! by its index in the node's atom table (which depends on every module the
+//! node loaded before) and pids, references and funs by VM-internal words;
+//! we hash our own (`bif::hash::internal_hash_salted`), so a large map
+//! holding such keys lists them in another, equally fixed, order.
 
 mod hamt;
 
