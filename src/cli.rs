@@ -7,7 +7,8 @@
 //! 1 compile errors, or a deadlock (no process can run again before `main`
 //! returns); 2 usage errors (bad flags, a file that cannot be read or is not
 //! UTF-8, a script without `main/1` or `main/0`); 127 an uncaught exception,
-//! as escript; N when the program called `halt(N)`.
+//! as escript; 70 an internal error (a VM bug: a Rust panic in `main`, or
+//! in the VM outside any process); N when the program called `halt(N)`.
 
 use crate::loader::{self, FileLoader};
 use act::diagnostic;
@@ -29,6 +30,10 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_UNCAUGHT: i32 = 127;
 /// Every process is blocked forever (the deadlock report is on stderr).
 pub const EXIT_DEADLOCK: i32 = 1;
+/// A VM bug ended the program (`act: internal error ...` on stderr):
+/// sysexits' EX_SOFTWARE. Not 127, so that a script can tell a bug in Act
+/// from an exception in the program.
+pub const EXIT_INTERNAL_ERROR: i32 = 70;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,7 +42,7 @@ pub const EXIT_DEADLOCK: i32 = 1;
     about = "Act: an Erlang-compatible actor language and virtual machine",
     long_about = None,
     after_help = "Exit status: 0 ok, 1 compile errors or deadlock, 2 usage errors, \
-                  127 uncaught exception, N after halt(N).\n\
+                  127 uncaught exception, 70 internal error (a bug in Act), N after halt(N).\n\
                   Environment: ACT_SCHEDULERS=N scheduler threads (default: one per core); \
                   ACT_MAX_PROCESS_HEAP=BYTES the most heap and stack one process may use \
                   (k, m, g suffixes; 0 for no ceiling; default: a quarter of memory).",
@@ -211,6 +216,7 @@ fn run(file: &Path, args: &[String]) -> i32 {
             EXIT_UNCAUGHT
         }
         ProgramEnd::Deadlock => EXIT_DEADLOCK,
+        ProgramEnd::InternalError { .. } => EXIT_INTERNAL_ERROR,
     }
 }
 

@@ -51,6 +51,7 @@ pub fn run(source: &str, name: &str, args: &[String], schedulers: usize) -> Resu
         ProgramEnd::Halted(status) => Err(format!("the program called halt({status})")),
         ProgramEnd::Uncaught { description, .. } => Err(description),
         ProgramEnd::Deadlock => Err("deadlock: no process can run again".to_owned()),
+        ProgramEnd::InternalError { message } => Err(format!("internal error: {message}")),
     }
 }
 

@@ -32,6 +32,53 @@ pub struct ExitInfo {
     /// For an uncaught exception: its class, reason and stack trace (the
     /// error report and the program's own exit message need them).
     pub exception: Option<(Class, Term, Term)>,
+    /// For a process killed by a VM bug (a panic in its slice): the panic's
+    /// message and location, for the `act: internal error` line.
+    pub internal_error: Option<String>,
+}
+
+/// Makes a process whose time slice panicked fit to die: keeps what its
+/// links, monitors and name need, discards the rest, and returns the exit
+/// `{internal_error, Message}` (`Message` a binary) for `terminate`.
+///
+/// What a panic in a slice can leave behind, and why dying is safe:
+/// - Locks. The VM's locks are parking_lot's, which do not poison: each
+///   guard held by the unwinding frames is released as it drops, so no
+///   other thread waits forever. What such a lock protects (the registry,
+///   a channel's buffer, the module table, a timer) was only ever changed
+///   through safe Rust, so it is memory-safe; at worst the one operation
+///   the panic cut short is lost (a value taken from a channel and not yet
+///   delivered, a name not yet registered).
+/// - The process's own state. Its heap may be mid-collection (objects
+///   forwarded, the off-heap list taken) or hold a half-built object, and
+///   its registers and frames may point anywhere in it, so none of it is
+///   read again. The heap is leaked rather than dropped: dropping releases
+///   the off-heap binaries it lists, and a list a collection was rewriting
+///   could release one twice. One heap per VM bug is the price.
+///   Registers, frames, handlers, the dictionary, binaries under
+///   construction and the pending exit reason (a term on that heap) are
+///   cleared; mailbox messages own their fragments and are dropped.
+/// - Links, monitors, aliases, the wait timer and the signals taken but
+///   not handled are plain Rust values, kept so the death is told as any
+///   other (a signal the panic cut short is lost with it).
+/// - The handle (`signal.rs`) is RUNNING, as for any slice; `terminate`
+///   closes the inbox and stores EXITED, so senders from then on answer
+///   for the dead process, and the scheduler never queues it again.
+pub fn discard_after_panic(p: &mut Process, message: String) -> ExitInfo {
+    std::mem::forget(std::mem::replace(&mut p.heap, crate::heap::Heap::new()));
+    p.regs.clear();
+    p.base = 0;
+    p.frames.clear();
+    p.handlers.clear();
+    p.pdict.clear();
+    p.mailbox = Default::default();
+    p.bin_builders.clear();
+    p.pos = None;
+    p.pending_exit = None;
+    p.call_first = None;
+    let text = p.heap.binary(message.as_bytes());
+    let reason = p.heap.tuple(&[Term::atom(atom::atom("internal_error")), text]);
+    ExitInfo { reason, exception: None, internal_error: Some(message) }
 }
 
 pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info: ExitInfo) {
@@ -96,13 +143,22 @@ pub fn terminate(vm: &Arc<Vm>, h: &Arc<ProcessHandle>, mut p: Box<Process>, info
         vm.signal_quiet(target, Signal::Demonitor { reference: r });
     }
     // The error report (OTP: the emulator logs uncaught `error` exceptions).
+    let is_main = vm.main_pid() == Some(p.pid);
     if let Some((Class::Error, r, trace)) = info.exception {
-        if vm.main_pid() != Some(p.pid) {
+        if !is_main {
             vm.error_report(p.pid, r, trace);
         }
     }
-    let is_main = vm.main_pid() == Some(p.pid);
-    if is_main {
+    if let Some(message) = info.internal_error {
+        if !is_main {
+            vm.exit_report(p.pid, reason);
+        }
+        vm.flush();
+        eprintln!("act: internal error in <0.{}.0>: {message} (please report)", p.pid);
+        if is_main {
+            vm.finish(crate::vm::ProgramEnd::InternalError { message });
+        }
+    } else if is_main {
         vm.main_exited(&info.exception, reason);
     }
     // 3.

@@ -52,7 +52,10 @@ impl Timers {
             let weak = Arc::downgrade(vm);
             std::thread::Builder::new()
                 .name("act-timer".into())
-                .spawn(move || timer_thread(weak))
+                .spawn(move || {
+                    let w = weak.clone();
+                    crate::scheduler::guard::guard_thread(move || w.upgrade(), "the timer thread", || timer_thread(weak))
+                })
                 .expect("cannot start the timer thread");
         }
         s.queue.push(Reverse((deadline, id)));

@@ -81,6 +81,9 @@ pub enum ProgramEnd {
     Uncaught { description: String, trace: Vec<crate::interp::StackEntry> },
     /// No process could ever run again (the report is already printed).
     Deadlock,
+    /// A VM bug: a Rust panic in `main`'s time slice, or outside any slice
+    /// (`scheduler::guard`). The `act:` line is already printed.
+    InternalError { message: String },
 }
 
 impl Vm {
@@ -334,7 +337,12 @@ impl Vm {
     pub fn error_report(&self, pid: u64, reason: Term, trace: Term) {
         let mut h = crate::heap::Heap::new();
         let pair = h.tuple(&[reason, trace]);
-        let text = crate::format::pretty::pretty(pair, 0, 80, None, true);
+        self.exit_report(pid, pair);
+    }
+
+    /// The same report for a process that died with exit value `value`.
+    pub fn exit_report(&self, pid: u64, value: Term) {
+        let text = crate::format::pretty::pretty(value, 0, 80, None, true);
         self.flush();
         eprintln!("=ERROR REPORT==== {} ===\nError in process <0.{pid}.0> with exit value:\n{text}\n", crate::clock::report_time());
     }

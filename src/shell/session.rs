@@ -86,6 +86,7 @@ impl Session {
                         crate::cli::EXIT_UNCAUGHT
                     }
                     Ok(ProgramEnd::Deadlock) => crate::cli::EXIT_DEADLOCK,
+                    Ok(ProgramEnd::InternalError { .. }) => crate::cli::EXIT_INTERNAL_ERROR,
                     Err(message) => {
                         eprintln!("act: {message}");
                         crate::cli::EXIT_USAGE

@@ -110,10 +110,10 @@ pub fn run_main(vm: &Arc<Vm>, module: atom::Atom, args: &[String], schedulers: u
 /// Runs one time slice of `p`.
 pub fn run_slice(p: &mut Process) -> SliceEnd {
     if let Some(reason) = crate::inbox::take_signals(p) {
-        return SliceEnd::Exit(ExitInfo { reason, exception: None });
+        return SliceEnd::Exit(ExitInfo { reason, exception: None, internal_error: None });
     }
     let Some(pos) = p.pos.take() else {
-        return SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None });
+        return SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None, internal_error: None });
     };
     match execute(p, pos) {
         Flow::Returned => {
@@ -125,7 +125,7 @@ pub fn run_slice(p: &mut Process) -> SliceEnd {
                 crate::format::write_term(&mut text, p.regs[p.base], None);
                 p.vm.set_main_result(text);
             }
-            SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None })
+            SliceEnd::Exit(ExitInfo { reason: Term::atom(atom::NORMAL), exception: None, internal_error: None })
         }
         Flow::Raised(r) => {
             let reason = match r.exc.class {
@@ -136,11 +136,11 @@ pub fn run_slice(p: &mut Process) -> SliceEnd {
                     p.heap.tuple(&[nocatch, r.trace])
                 }
             };
-            SliceEnd::Exit(ExitInfo { reason, exception: Some((r.exc.class, r.exc.reason, r.trace)) })
+            SliceEnd::Exit(ExitInfo { reason, exception: Some((r.exc.class, r.exc.reason, r.trace)), internal_error: None })
         }
         Flow::Wait => SliceEnd::Wait,
         Flow::Yield => SliceEnd::Yield,
-        Flow::Killed(reason) => SliceEnd::Exit(ExitInfo { reason, exception: None }),
+        Flow::Killed(reason) => SliceEnd::Exit(ExitInfo { reason, exception: None, internal_error: None }),
     }
 }
 
