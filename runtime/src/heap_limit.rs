@@ -60,10 +60,10 @@ impl MaxHeapSize {
         let size = if v.is_map() {
             let get = |k: &str| crate::map::map_get(v, Term::atom(atom::atom(k)));
             if let Some(k) = get("kill") {
-                m.kill = bool_of(k)?;
+                m.kill = k.as_bool()?;
             }
             if let Some(l) = get("error_logger") {
-                m.error_logger = bool_of(l)?;
+                m.error_logger = l.as_bool()?;
             }
             get("size")?
         } else {
@@ -83,16 +83,6 @@ impl MaxHeapSize {
         let keys = [atom::atom("error_logger"), atom::atom("kill"), atom::atom("size")].map(Term::atom);
         let values = [Term::bool(self.error_logger), Term::bool(self.kill), Term::small(self.words as i64)];
         crate::map::map_from_sorted(heap, &keys, &values)
-    }
-}
-
-fn bool_of(t: Term) -> Option<bool> {
-    if t.is_atom_eq(atom::TRUE) {
-        Some(true)
-    } else if t.is_atom_eq(atom::FALSE) {
-        Some(false)
-    } else {
-        None
     }
 }
 

@@ -151,6 +151,16 @@ impl Term {
     pub fn bool(b: bool) -> Term {
         Term::atom(if b { crate::atom::TRUE } else { crate::atom::FALSE })
     }
+    /// `true`/`false` as a Rust bool; `None` for any other term.
+    pub fn as_bool(self) -> Option<bool> {
+        if self.is_atom_eq(crate::atom::TRUE) {
+            Some(true)
+        } else if self.is_atom_eq(crate::atom::FALSE) {
+            Some(false)
+        } else {
+            None
+        }
+    }
     #[inline]
     pub fn boxed(ptr: *const u64) -> Term {
         debug_assert!(ptr as u64 & 7 == 0);

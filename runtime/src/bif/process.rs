@@ -71,16 +71,6 @@ fn pid_arg(t: Term) -> Result<u64, Exception> {
     t.as_pid().ok_or_else(Exception::badarg)
 }
 
-fn bool_term(t: Term) -> Option<bool> {
-    if t.is_atom_eq(atom::TRUE) {
-        Some(true)
-    } else if t.is_atom_eq(atom::FALSE) {
-        Some(false)
-    } else {
-        None
-    }
-}
-
 // ---- spawning ----
 
 fn spawned(p: &mut Process, e: Entry, o: SpawnOpts) -> BifResult {
@@ -606,7 +596,7 @@ fn process_flag(p: &mut Process, a: &[Term]) -> BifResult {
     let flag = a[0].as_atom().ok_or_else(Exception::badarg)?;
     match &*flag.name() {
         "trap_exit" => {
-            let v = bool_term(a[1]).ok_or_else(Exception::badarg)?;
+            let v = a[1].as_bool().ok_or_else(Exception::badarg)?;
             let old = p.trap_exit;
             p.trap_exit = v;
             Ok(Term::bool(old))

@@ -310,16 +310,9 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
 
             Op::Arith { op, dst, a, b } => {
                 let (x, y) = (get!(a), get!(b));
-                if let (Some(i), Some(j)) = (x.as_small(), y.as_small()) {
-                    let r = match op {
-                        ArithOp::Add => Term::small_checked(i + j),
-                        ArithOp::Sub => Term::small_checked(i - j),
-                        _ => None,
-                    };
-                    if let Some(r) = r {
-                        set!(dst, r);
-                        continue;
-                    }
+                if let Some(r) = small_add_sub(op, x, y.as_small()) {
+                    set!(dst, r);
+                    continue;
                 }
                 let r = try_!(crate::number::arith(&mut p.heap, op, x, y));
                 set!(dst, r);
@@ -327,16 +320,9 @@ fn execute(p: &mut Process, mut pos: Pos) -> Flow {
             }
             Op::ArithImm { op, dst, a, imm } => {
                 let x = get!(a);
-                if let Some(i) = x.as_small() {
-                    let r = match op {
-                        ArithOp::Add => Term::small_checked(i + imm),
-                        ArithOp::Sub => Term::small_checked(i - imm),
-                        _ => None,
-                    };
-                    if let Some(r) = r {
-                        set!(dst, r);
-                        continue;
-                    }
+                if let Some(r) = small_add_sub(op, x, Some(imm)) {
+                    set!(dst, r);
+                    continue;
                 }
                 let r = try_!(crate::number::arith(&mut p.heap, op, x, Term::small(imm)));
                 set!(dst, r);
@@ -907,4 +893,17 @@ pub fn receive_description(pos: Pos) -> String {
         .find(|(pc, _)| *pc == pos.pc)
         .map(|(_, text)| format!(" for {text}"))
         .unwrap_or_default()
+}
+
+/// The fast path of `Arith` and `ArithImm`: `+` or `-` of two small
+/// integers whose result is still small; `None` sends the caller to
+/// `number::arith` (other operators, bignums, floats, bad operands).
+#[inline(always)]
+fn small_add_sub(op: ArithOp, x: Term, y: Option<i64>) -> Option<Term> {
+    let (i, j) = (x.as_small()?, y?);
+    match op {
+        ArithOp::Add => Term::small_checked(i + j),
+        ArithOp::Sub => Term::small_checked(i - j),
+        _ => None,
+    }
 }
